@@ -1,0 +1,41 @@
+"""Test helpers: the numeric-token walk used to prove no figure is lost."""
+from __future__ import annotations
+
+import re
+
+from trustc.compiler.ast import Compilation, Span
+from trustc.compiler.columns import is_figure
+
+TOKEN = re.compile(r"[^\s]+")
+# Digits that belong to headings and labels, not figures ("GROUP 1", "PER $1,000", "90 + days").
+HEADING_DIGITS = re.compile(r"GROUP\s+\d+|\$1,000|^\s*\d+\s*\+\s*days", re.I)
+
+
+def numeric_tokens(lines: list[str], first: int, last: int):
+    """(line, Span, text) of every whitespace-delimited token that is a figure, lines first..last."""
+    for number in range(first, last + 1):
+        text = lines[number - 1]
+        for m in TOKEN.finditer(text):
+            token = m.group()
+            if any(ch.isdigit() for ch in token) and is_figure(token):
+                yield Span(number, m.start() + 1, number, m.end() + 1), token
+
+
+def figure_spans(compilation: Compilation) -> tuple[set[Span], list[Span]]:
+    """Exact spans of facts, and the wider spans (labels, diagnostics) that account for a token."""
+    exact = {f.span for f in compilation.facts()}
+    wider = [f.label_span for f in compilation.facts() if f.label_span is not None]
+    wider += [d.span for d in compilation.diagnostics if d.span is not None and d.code != "unparsed-line"]
+    return exact, wider
+
+
+def unaccounted_tokens(compilation: Compilation, lines: list[str], first: int, last: int):
+    exact, wider = figure_spans(compilation)
+    unparsed = {u.line for u in compilation.unparsed}
+    for span, token in numeric_tokens(lines, first, last):
+        if span in exact or span.line in unparsed or any(w.covers(span) for w in wider):
+            continue
+        line = lines[span.line - 1]
+        if any(m.start() < span.end_column - 1 and span.column - 1 < m.end() for m in HEADING_DIGITS.finditer(line)):
+            continue
+        yield span, token

@@ -1,0 +1,199 @@
+"""The `trustc` command line.
+
+Exit status: 0 compiled with no error diagnostic; 1 compiled with error
+diagnostics (unparsed lines, truncated input); 2 nothing to compile (missing,
+unreadable or binary input, bad usage). No input ever produces a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Iterable, Optional, Sequence
+
+from . import __version__
+from .compiler.ast import Compilation, Diagnostic
+from .compiler.driver import CompileError, compile_file
+from .compiler.output import atomic_write, safe_stem
+
+EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on bad usage, as we do
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_NOTHING, f"trustc: error: {message}\n")
+
+
+def _inputs(paths: Sequence[str]) -> Iterable[str]:
+    """Files named on the command line; folders are walked (sorted, hidden entries skipped)."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+def format_diagnostic(path: str, d: Diagnostic) -> str:
+    where = f"{path}:{d.span.line}:{d.span.column}" if d.span else path
+    return f"{where}: {d.severity}[{d.code}]: {d.message}"
+
+
+def _report(path: str, compilation: Compilation, quiet: bool) -> None:
+    if quiet:
+        return
+    errors = [d for d in compilation.diagnostics if d.severity == "error"]
+    for d in errors[:20]:
+        print(format_diagnostic(path, d), file=sys.stderr)
+    if len(errors) > 20:
+        print(f"{path}: … and {len(errors) - 20} more errors", file=sys.stderr)
+
+
+def cmd_compile(args) -> int:
+    from .emitters import get_emitter
+
+    try:
+        emitter = get_emitter(args.to)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    inputs = list(_inputs(args.paths))
+    if not inputs:
+        raise UsageError("no input files found")
+    status = EXIT_OK
+    compiled = 0
+    used_stems: set[str] = set()
+    for path in inputs:
+        try:
+            compilation = compile_file(path, format=args.format)
+        except CompileError as exc:
+            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+            status = EXIT_NOTHING
+            continue
+        compiled += 1
+        _report(path, compilation, args.quiet)
+        if compilation.has_errors and status == EXIT_OK:
+            status = EXIT_ERRORS
+        if args.output:
+            stem = safe_stem("stdin" if path == "-" else path)
+            base, n = stem, 1
+            while stem in used_stems:  # two inputs with one name must not overwrite each other
+                n += 1
+                stem = f"{base}-{n}"
+            used_stems.add(stem)
+            written = emitter.write(compilation, args.output, stem)
+            if not args.quiet:
+                for out in written:
+                    print(out, file=sys.stderr)
+        else:
+            sys.stdout.write(emitter.emit(compilation))
+    if compiled == 0:
+        return EXIT_NOTHING
+    return status
+
+
+def cmd_schema(args) -> int:
+    from .emitters.json import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def cmd_formats(args) -> int:
+    from .compiler.layout import layouts
+
+    for layout_id, cls in layouts().items():
+        print(f"{layout_id:<20} {cls.description}")
+    return EXIT_OK
+
+
+def cmd_emitters(args) -> int:
+    from .emitters import emitters
+
+    for name, cls in emitters().items():
+        print(f"{name:<12} {cls.description}")
+    return EXIT_OK
+
+
+def cmd_detect(args) -> int:
+    from .compiler.layout import detect
+    from .compiler.source import NotText, read_path
+
+    status = EXIT_OK
+    for path in _inputs(args.paths):
+        try:
+            source = read_path(path)
+        except (OSError, NotText) as exc:
+            print(f"{path}: error: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            status = EXIT_NOTHING
+            continue
+        ranked = [d for d in detect(source.view()) if d.confidence > 0]
+        if not ranked:
+            print(f"{path}: unknown (no layout recognises it)")
+            continue
+        best = ranked[0]
+        print(f"{path}: {best.layout} (confidence {best.confidence:.2f})")
+        for line in best.evidence:
+            print(f"    {line}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="trustc", description="Compile ABS trustee reports (EDGAR 8-K / 10-D text) to structured data.")
+    parser.add_argument("--version", action="version", version=f"trustc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("compile", help="compile filings to JSON (or another output format)",
+                       description="Compile filings. One input without -o prints to stdout; with -o DIR, one file per input.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="filing, folder of filings, or - for stdin")
+    p.add_argument("--to", default="json", metavar="FORMAT", help="output format (see `trustc emitters`; default json)")
+    p.add_argument("-o", "--output", metavar="DIR", help="write one output file per input into DIR")
+    p.add_argument("--format", metavar="ID", help="force a layout instead of detecting it (see `trustc formats`)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print no diagnostics or file names to stderr")
+    p.set_defaults(func=cmd_compile)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of an output format")
+    p.add_argument("name", choices=["json"], help="output format")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("formats", help="list the layouts trustc can read")
+    p.set_defaults(func=cmd_formats)
+
+    p = sub.add_parser("emitters", help="list the output formats")
+    p.set_defaults(func=cmd_emitters)
+
+    p = sub.add_parser("detect", help="name the layout of each filing, with confidence and evidence")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_detect)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_NOTHING
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"trustc: error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    except BrokenPipeError:  # `trustc compile ... | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback: an internal error is reported as one
+        print(f"trustc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""The compile pipeline: bytes → lines → documents → layout per document → one Compilation."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from .ast import Compilation, Diagnostic, Document, SourceInfo, Span, UnparsedLine
+from .diagnostics import error, unparsed_line
+from .layout import LayoutResult, detect, get_layout
+from .source import NotText, SourceText, decode, read_path
+
+MIN_CONFIDENCE = 0.2
+
+
+class CompileError(Exception):
+    """Nothing could be compiled: unreadable or binary input. Carries the diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic, path: str):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+        self.path = path
+
+
+def _split_documents(source: SourceText):
+    try:
+        from .envelope import read_envelope
+    except ImportError:  # pragma: no cover - envelope support is optional while it is built
+        return None, None
+    return read_envelope(source)
+
+
+def compile_source(source: SourceText, format: Optional[str] = None) -> Compilation:
+    diagnostics: list[Diagnostic] = list(source.diagnostics)
+    unparsed: list[UnparsedLine] = []
+    merged = LayoutResult()
+    documents: list[Document] = []
+    envelope_fields = None
+
+    envelope, slices = _split_documents(source)
+    if slices is None:
+        slices = [None] if source.lines else []
+    if envelope is not None:
+        envelope_fields = envelope
+        for number in envelope.unknown_lines:
+            line, diag = unparsed_line(number, source.lines[number - 1])
+            unparsed.append(line)
+            diagnostics.append(diag)
+
+    if not source.lines or not any(line.strip() for line in source.lines):
+        diagnostics.append(error("empty-input", "input holds no text to compile", None))
+
+    for index, piece in enumerate(slices):
+        first, last = (piece.first_line, piece.last_line) if piece is not None else (1, len(source.lines))
+        view = source.view(first, last)
+        if not any(text.strip() for _n, text in view):
+            continue
+        layout_id = format
+        if layout_id is None:
+            ranked = detect(view)
+            best = ranked[0] if ranked else None
+            layout_id = best.layout if best and best.confidence >= MIN_CONFIDENCE else None
+        doc_meta = _document_meta(piece, first, last, layout_id)
+        documents.append(doc_meta)
+        if layout_id is None:
+            diagnostics.append(
+                error("unknown-layout", f"lines {first}-{last}: no registered layout recognises this document",
+                      Span(first, 1, first, 1))
+            )
+            for number, text in view:
+                if text.strip():
+                    unparsed.append(UnparsedLine(number, text))
+            continue
+        try:
+            result = get_layout(layout_id)().compile(view)
+        except Exception as exc:  # a compiler bug must cost one document, not the batch
+            diagnostics.append(
+                error("internal-error", f"lines {first}-{last}: {layout_id} failed: {type(exc).__name__}: {exc}",
+                      Span(first, 1, first, 1))
+            )
+            unparsed.extend(UnparsedLine(n, text) for n, text in view if text.strip())
+            continue
+        if result.cover is not None and merged.cover is None:
+            merged.cover = result.cover
+        statements = [s if s.document is not None else _with_document(s, index) for s in result.statements]
+        merged.statements.extend(statements)
+        merged.signatures.extend(result.signatures)
+        diagnostics.extend(result.diagnostics)
+        unparsed.extend(result.unparsed)
+
+    return Compilation(
+        source=source.info,
+        cover=merged.cover,
+        statements=tuple(merged.statements),
+        signatures=tuple(merged.signatures),
+        diagnostics=tuple(diagnostics),
+        unparsed=tuple(sorted(unparsed, key=lambda u: u.line)),
+        envelope=envelope_fields,
+        documents=tuple(documents) if envelope is not None else (),
+    )
+
+
+def _with_document(statement, index):
+    import attrs
+
+    return attrs.evolve(statement, document=index + 1)
+
+
+def _document_meta(piece, first, last, layout_id) -> Document:
+    if piece is None:
+        return Document(None, None, None, None, first, last, layout_id)
+    value = lambda f: f.value if f is not None else None  # noqa: E731
+    return Document(value(piece.sequence), value(piece.type), value(piece.filename), value(piece.description),
+                    first, last, layout_id)
+
+
+def compile_text(text: str, name: Optional[str] = None, format: Optional[str] = None) -> Compilation:
+    return compile_source(decode(text.encode("utf-8"), name or "<text>"), format)
+
+
+def compile_file(path: "str | os.PathLike[str]", format: Optional[str] = None) -> Compilation:
+    """Compile one file. Raises CompileError when there is nothing to compile."""
+    path = os.fspath(path)
+    try:
+        source = read_path(path)
+    except NotText as exc:
+        raise CompileError(error("not-text", str(exc)), path) from None
+    except OSError as exc:
+        raise CompileError(error("unreadable", f"{path}: {exc.strerror or exc}"), path) from None
+    return compile_source(source, format)

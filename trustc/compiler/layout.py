@@ -1,0 +1,184 @@
+"""Layouts (one per trustee report format) and their registry.
+
+A layout is a grammar file plus a small module: a `Layout` subclass naming the
+grammar, the evidence that identifies the format, a Lark `Transformer` run
+inline with the LALR parser, and `assemble`, which turns the transformer's
+pieces into AST nodes. Subclasses register themselves when their module is
+imported (as sqlglot's dialects do); built-in layouts are the modules of
+`trustc.compiler.layouts`, third-party ones arrive through the entry-point
+group `trustc.layouts`.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from importlib.metadata import entry_points
+from typing import Any, ClassVar, Iterable, Optional
+
+import attrs
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
+from .diagnostics import error, unparsed_line
+from .lines import build_parser
+from .source import LineView
+
+_REGISTRY: dict[str, type["Layout"]] = {}
+_LOADED = False
+
+
+@attrs.frozen
+class Detection:
+    layout: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@attrs.define
+class LayoutResult:
+    cover: Optional[Cover] = None
+    statements: list[Statement] = attrs.field(factory=list)
+    signatures: list[Signature] = attrs.field(factory=list)
+    diagnostics: list[Diagnostic] = attrs.field(factory=list)
+    unparsed: list[UnparsedLine] = attrs.field(factory=list)
+
+
+@attrs.define
+class ParseOutcome:
+    pieces: list[Any]
+    unparsed: list[UnparsedLine]
+    diagnostics: list[Diagnostic]
+
+
+class Layout:
+    """Base class of every layout. Subclasses set the class attributes below."""
+
+    id: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    grammar: ClassVar[str] = ""
+    start: ClassVar[str] = "start"
+    transformer: ClassVar[Optional[type[Transformer]]] = None
+    # (regex, weight, what it shows) searched in the first `detect_lines` lines
+    evidence: ClassVar[tuple[tuple[str, float, str], ...]] = ()
+    detect_lines: ClassVar[int] = 400
+    _parser: ClassVar[Optional[Lark]] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.id:
+            _REGISTRY[cls.id] = cls
+            cls._parser = None
+            cls._compiled_evidence = tuple((re.compile(p, re.M), w, why) for p, w, why in cls.evidence)
+
+    @classmethod
+    def parser(cls) -> Lark:
+        if cls._parser is None:
+            transformer = cls.transformer() if cls.transformer else None
+            cls._parser = build_parser(cls.grammar, cls.start, transformer)
+        return cls._parser
+
+    @classmethod
+    def detect(cls, view: LineView) -> Detection:
+        last = min(view.last, view.first + cls.detect_lines - 1)
+        head = "\n".join(view.lines[view.first - 1 : last])
+        score, found = 0.0, []
+        for pattern, weight, why in cls._compiled_evidence:
+            m = pattern.search(head)
+            if m:
+                line = view.first + head.count("\n", 0, m.start())
+                score += weight
+                found.append(f"line {line}: {why}")
+        return Detection(cls.id, round(min(score, 1.0), 3), tuple(found))
+
+    def parse(self, view: LineView) -> ParseOutcome:
+        """Parse with recovery: a line the grammar cannot place is reported and skipped."""
+        unparsed: list[UnparsedLine] = []
+        diagnostics: list[Diagnostic] = []
+        salvaged: list[Any] = []
+
+        def on_error(exc: UnexpectedInput) -> bool:
+            if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+                line, diag = unparsed_line(exc.token.line, exc.token.value)
+                unparsed.append(line)
+                diagnostics.append(diag)
+                return True
+            if isinstance(exc, UnexpectedToken):
+                salvaged.extend(exc.interactive_parser.parser_state.value_stack)
+            return False
+
+        try:
+            result = self.parser().parse(view, on_error=on_error)
+            pieces = list(flatten(result))
+        except UnexpectedInput:
+            pieces = []
+            for piece in flatten(salvaged):
+                if isinstance(piece, Token):
+                    line, _ = unparsed_line(piece.line, piece.value)
+                    unparsed.append(line)
+                else:
+                    pieces.append(piece)
+            last = max((n for n, text in view if text.strip()), default=view.last)
+            text = view.line(last) if last >= view.first and len(view) else ""
+            diagnostics.append(
+                error(
+                    "truncated-input",
+                    f"input ends inside a {self.id} structure at line {last}; what came before it is compiled",
+                    Span(last, 1, last, len(text) + 1),
+                )
+            )
+        unparsed.sort(key=lambda u: u.line)
+        return ParseOutcome(pieces, unparsed, diagnostics)
+
+    def compile(self, view: LineView) -> LayoutResult:
+        outcome = self.parse(view)
+        result = self.assemble(outcome.pieces, view)
+        result.unparsed.extend(outcome.unparsed)
+        result.diagnostics[:0] = outcome.diagnostics
+        return result
+
+    def assemble(self, pieces: list[Any], view: LineView) -> LayoutResult:
+        raise NotImplementedError
+
+
+def flatten(items: Any) -> Iterable[Any]:
+    if isinstance(items, list):
+        for item in items:
+            yield from flatten(item)
+    elif items is not None:
+        yield items
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from . import layouts as builtin
+
+    for module in pkgutil.iter_modules(builtin.__path__):
+        importlib.import_module(f"{builtin.__name__}.{module.name}")
+    for ep in entry_points(group="trustc.layouts"):
+        try:
+            ep.load()
+        except Exception:  # a broken plugin must not take the compiler down
+            continue
+
+
+def layouts() -> dict[str, type[Layout]]:
+    _load()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_layout(layout_id: str) -> type[Layout]:
+    registry = layouts()
+    if layout_id not in registry:
+        raise KeyError(f"unknown format {layout_id!r}; known: {', '.join(registry)}")
+    return registry[layout_id]
+
+
+def detect(view: LineView) -> list[Detection]:
+    """Every layout's confidence for these lines, best first."""
+    found = [cls.detect(view) for cls in layouts().values()]
+    return sorted(found, key=lambda d: (-d.confidence, d.layout))

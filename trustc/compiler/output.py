@@ -1,0 +1,38 @@
+"""Writing outputs safely: atomic replace, and file names no input can steer."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem from an input's name: no separators, no `..`, no reserved device names."""
+    base = os.path.basename(name.replace("\\", "/")) or "input"
+    for suffix in (".gz", ".txt", ".sgml", ".htm", ".html"):
+        if base.lower().endswith(suffix) and len(base) > len(suffix):
+            base = base[: -len(suffix)]
+    stem = _UNSAFE.sub("_", base).strip("._") or "input"
+    if _RESERVED.match(stem):
+        stem = "_" + stem
+    return stem[:200]
+
+
+def atomic_write(path: str, data: "str | bytes") -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path)[-40:])
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,131 @@
+"""Reading input: bytes to lines, with the hygiene a real EDGAR download needs.
+
+Line numbers are those of the file as given: CRLF, CR and LF all end a line;
+form feeds and other control characters stay inside their line (str.splitlines
+would count them as line ends and shift every span after them).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Iterator, Optional
+
+import attrs
+
+from .ast import Diagnostic, SourceInfo, Span
+
+LINE_END = re.compile(r"\r\n|\r|\n")
+# Bytes that never appear in a text filing (NUL is handled on its own).
+_BINARY_BYTES = bytes(range(0, 8)) + bytes(range(14, 27)) + bytes(range(28, 32))
+
+
+class NotText(ValueError):
+    """The input is not a text filing (binary data)."""
+
+
+@attrs.define
+class SourceText:
+    path: str
+    data: bytes
+    text: str
+    lines: list[str]
+    diagnostics: list[Diagnostic]
+    ends_with_newline: bool
+
+    @property
+    def info(self) -> SourceInfo:
+        return SourceInfo(self.path, hashlib.sha256(self.data).hexdigest(), len(self.data))
+
+    def view(self, first: int = 1, last: Optional[int] = None) -> "LineView":
+        return LineView(self.lines, first, len(self.lines) if last is None else last)
+
+
+@attrs.frozen
+class LineView:
+    """Lines first..last (1-based, inclusive) of a source: what a layout's lexer reads."""
+
+    lines: list[str]
+    first: int
+    last: int
+
+    def __len__(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        lines = self.lines
+        for number in range(self.first, self.last + 1):
+            yield number, lines[number - 1]
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1]
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    stripped = sample.replace(b"\x00", b"")
+    if not stripped:  # all NULs
+        return True
+    odd = sum(stripped.count(bytes([b])) for b in _BINARY_BYTES)
+    # NUL padding is damage, not binary; a share of control bytes is binary
+    return odd / len(stripped) > 0.05 or (sample.count(b"\x00") / len(sample) > 0.3)
+
+
+def decode(data: bytes, path: str = "<input>") -> SourceText:
+    """Decode a filing's bytes. Raises NotText for binary input."""
+    diagnostics: list[Diagnostic] = []
+    if _looks_binary(data):
+        raise NotText(f"{path}: not a text filing (binary data)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data_for_text = data[3:]
+    else:
+        data_for_text = data
+    try:
+        text = data_for_text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data_for_text.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data_for_text.rfind(b"\n", 0, exc.start) + 1) + 1
+        text = data_for_text.decode("cp1252", errors="replace")
+        diagnostics.append(
+            Diagnostic(
+                "warning",
+                "non-utf8-input",
+                f"input is not UTF-8: byte 0x{data_for_text[exc.start]:02x} at line {line}; decoded as Windows-1252",
+                Span(line, col, line, col + 1),
+            )
+        )
+    if "\x00" in text:
+        first = text.index("\x00")
+        line = text.count("\n", 0, first) + 1
+        diagnostics.append(
+            Diagnostic(
+                "warning",
+                "nul-bytes",
+                f"input holds {text.count(chr(0))} NUL byte(s), the first at line {line}; they are ignored",
+                Span(line, 1, line, 1),
+            )
+        )
+        text = text.replace("\x00", " ")
+    lines = LINE_END.split(text)
+    ends_with_newline = bool(text) and text[-1] in "\r\n"
+    if ends_with_newline:
+        lines.pop()
+    if text == "":
+        lines = []
+    return SourceText(path, data, text, lines, diagnostics, ends_with_newline)
+
+
+def read_path(path: str) -> SourceText:
+    """Read a file (`-` for stdin, `.gz` transparently). OSError and NotText propagate."""
+    import gzip
+    import sys
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        return decode(data, "<stdin>")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if path.endswith(".gz"):
+        data = gzip.decompress(data)
+    return decode(data, path)

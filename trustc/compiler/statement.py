@@ -1,0 +1,125 @@
+"""Building statement facts from table pieces, shared by every statement layout.
+
+A cell's meaning is the union of what its row says and what its column says:
+in a class table the row names the class and the column the concept; in a
+group table the row names the concept and the column the group; in a
+delinquency table the row names the bucket and the column the concept (and,
+through a spanning header, the group). Layouts state those meanings as data
+(`Meaning` maps keyed by normalised printed labels); this module applies them.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable, Mapping, Optional, Sequence
+
+import attrs
+from lark import Token
+
+from .ast import ClassBalance, Diagnostic, Fact, Span
+from .columns import Cell, Column, assign, split_cells
+from .concepts import concept
+from .diagnostics import warning
+from .numbers import NotAFigure, parse_boolean, parse_number
+
+
+@attrs.frozen
+class Meaning:
+    concept: Optional[str] = None
+    dims: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def norm(label: str) -> str:
+    """Lower case, single spaces: the key layouts' label maps use."""
+    return re.sub(r"\s+", " ", label.strip()).lower()
+
+
+def class_key(label: str) -> str:
+    """B-IO, BIO and B IO are one class."""
+    return re.sub(r"[^0-9A-Za-z]", "", label).upper()
+
+
+def figure_value(raw: str, unit: str):
+    """A printed figure to its exact value for `unit`. Raises NotAFigure."""
+    text = raw.strip()
+    if unit == "text":
+        return text
+    if unit == "boolean":
+        value = parse_boolean(text)
+        if value is None:
+            raise NotAFigure(raw)
+        return value
+    value, _percent = parse_number(text)
+    return value
+
+
+@attrs.define
+class FactBuilder:
+    """Collects a statement's facts and the diagnostics about them."""
+
+    facts: list[Fact] = attrs.field(factory=list)
+    diagnostics: list[Diagnostic] = attrs.field(factory=list)
+
+    def add(self, name: str, label: str, cell: Cell, line: int, dims: Mapping[str, str],
+            label_span: Optional[Span] = None) -> Optional[Fact]:
+        unit = concept(name).unit
+        span = cell.span(line)
+        try:
+            value = figure_value(cell.text, unit)
+        except NotAFigure:
+            self.diagnostics.append(
+                warning("bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {unit} figure", span)
+            )
+            value = None
+        fact = Fact(name, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
+        self.facts.append(fact)
+        return fact
+
+    def unplaced(self, cell: Cell, line: int, why: str) -> None:
+        self.diagnostics.append(warning("unplaced-figure", f"{cell.text!r} {why}", cell.span(line)))
+
+
+@attrs.define
+class ClassRegistry:
+    """The classes of a statement in printed order, keyed for label resolution."""
+
+    order: list[str] = attrs.field(factory=list)
+    figures: dict[str, dict[str, Fact]] = attrs.field(factory=dict)
+    printed: dict[str, list[str]] = attrs.field(factory=dict)
+    keys: dict[str, str] = attrs.field(factory=dict)
+
+    def declare(self, label: str) -> str:
+        key = class_key(label)
+        if key not in self.keys:
+            self.keys[key] = label
+            self.order.append(label)
+            self.figures[label] = {}
+            self.printed[label] = []
+        return self.keys[key]
+
+    def resolve(self, label: str) -> Optional[str]:
+        name = self.keys.get(class_key(label))
+        if name is not None and label != name and label not in self.printed[name]:
+            self.printed[name].append(label)
+        return name
+
+    def record(self, name: str, fact: Fact) -> None:
+        # A figure a class table prints twice keeps the first as the class's value;
+        # both stay in `facts` with their spans.
+        self.figures[name].setdefault(fact.concept, fact)
+
+    def balances(self) -> tuple[ClassBalance, ...]:
+        return tuple(ClassBalance(n, dict(self.figures[n]), tuple(self.printed[n])) for n in self.order)
+
+
+def header_columns(tokens: Sequence[Token]) -> list[Column]:
+    from .columns import stack_headers
+
+    return stack_headers([t.value for t in tokens])
+
+
+def row_cells(token: Token) -> tuple[Optional[Cell], list[Cell]]:
+    cells = split_cells(token.value)
+    if cells and not cells[0].is_figure:
+        return cells[0], cells[1:]
+    return None, cells

@@ -1,0 +1,119 @@
+"""JSON: the whole AST, numbers with exactly the printed digits (schema: trustc-json.schema.json)."""
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Any, Optional
+
+import orjson
+
+from ..compiler.ast import Compilation, Cover, Fact, Field, Span, Statement
+from . import Emitter
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # A Fragment is written verbatim: 5857826.76 stays 5857826.76, 1.50000 stays 1.50000.
+        return orjson.Fragment(str(value).encode())
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def span(s: Optional[Span]) -> Optional[dict]:
+    return None if s is None else {"line": s.line, "column": s.column, "end_line": s.end_line, "end_column": s.end_column}
+
+
+def fields(mapping) -> dict:
+    out: dict[str, Any] = {name: f.value for name, f in mapping.items()}
+    out["spans"] = {name: span(f.span) for name, f in mapping.items()}
+    return out
+
+
+def fact(f: Fact) -> dict:
+    return {"concept": f.concept, "label": f.label, "value": f.value, "unit": f.unit, "dims": dict(f.dims),
+            "raw": f.raw, "span": span(f.span)}
+
+
+def cover(c: Optional[Cover]) -> Optional[dict]:
+    if c is None:
+        return None
+    out = fields(c.fields)
+    out["items"] = [dict(i) for i in c.items]
+    out["exhibits"] = [dict(e) for e in c.exhibits]
+    out["missing"] = list(c.missing)
+    return out
+
+
+def statement(s: Statement) -> dict:
+    classes = []
+    for balance in s.classes:
+        entry: dict[str, Any] = {"class": balance.name}
+        if balance.printed_as:
+            entry["printed_as"] = list(balance.printed_as)
+        entry.update({name: f.value for name, f in balance.figures.items()})
+        classes.append(entry)
+    return {
+        "format": s.format,
+        "title": s.title,
+        "series": s.series,
+        "pool": s.pool,
+        "document": s.document,
+        "distribution_date": s.distribution_date.value if s.distribution_date else None,
+        "distribution_date_span": span(s.distribution_date.span) if s.distribution_date else None,
+        "classes": classes,
+        "facts": [fact(f) for f in s.facts],
+    }
+
+
+def to_data(c: Compilation) -> dict:
+    out: dict[str, Any] = {
+        "source": {"path": c.source.path, "sha256": c.source.sha256, "bytes": c.source.bytes},
+    }
+    if c.envelope is not None:
+        env = c.envelope
+        out["envelope"] = {
+            "form": env.form,
+            **fields(env.fields),
+            "addresses": {kind: fields(a) for kind, a in env.addresses.items()},
+            "former_names": [fields(n) for n in env.former_names],
+        }
+        out["documents"] = [
+            {"sequence": d.sequence, "type": d.type, "filename": d.filename, "description": d.description,
+             "first_line": d.first_line, "last_line": d.last_line, "layout": d.layout}
+            for d in c.documents
+        ]
+    out["cover"] = cover(c.cover)
+    out["statements"] = [statement(s) for s in c.statements]
+    out["signatures"] = [fields(s.fields) for s in c.signatures]
+    out["diagnostics"] = [
+        {"severity": d.severity, "code": d.code, "message": d.message, "span": span(d.span),
+         "related": [span(r) for r in d.related]}
+        for d in c.diagnostics
+    ]
+    out["unparsed"] = [{"line": u.line, "text": u.text} for u in c.unparsed]
+    return out
+
+
+def dumps(data: Any) -> str:
+    return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+class JSONEmitter(Emitter):
+    name = "json"
+    description = "the whole AST as JSON: cover, statements with classes and facts, spans, diagnostics"
+    extension = ".json"
+
+    def emit(self, compilation: Compilation) -> str:
+        return dumps(to_data(compilation))
+
+
+SCHEMA_FILE = "trustc-json.schema.json"
+
+
+def schema_text() -> str:
+    from importlib.resources import files
+
+    return files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
