@@ -110,12 +110,12 @@ def _sic(raw: str):
     return _BAD
 
 
-Parser = Callable[[str], object]
+_Parser = Callable[[str], object]
 # A key mapped to None is known to EDGAR but has no place in Envelope: an empty
 # one loses nothing and is consumed, a filled one is reported as unknown.
-KeyTable = Mapping[str, Optional[tuple[str, Parser]]]
+_KeyTable = Mapping[str, Optional[tuple[str, _Parser]]]
 
-_SEC_HEADER_KEYS: dict[str, KeyTable] = {
+_SEC_HEADER_KEYS: dict[str, _KeyTable] = {
     "top": {
         "ACCESSION NUMBER": ("accession_number", _text),
         "CONFORMED SUBMISSION TYPE": ("form_type", _text),
@@ -153,7 +153,7 @@ _SEC_HEADER_KEYS: dict[str, KeyTable] = {
     },
 }
 
-_SUBMISSION_KEYS: dict[str, KeyTable] = {
+_SUBMISSION_KEYS: dict[str, _KeyTable] = {
     "top": {
         "ACCESSION-NUMBER": ("accession_number", _text),
         "TYPE": ("form_type", _text),
@@ -262,19 +262,14 @@ class _Header:
 
     def open_entity(self, name: str) -> bool:
         self.section = None
-        if name == "FILER" and self.filers == 0:
+        first_filer = name == "FILER" and self.filers == 0
+        if name == "FILER":
             self.filers += 1
-            self.entity = "filer"
-            return True
-        self.filers += name == "FILER"
-        self.entity = "other"
-        return False
+        self.entity = "filer" if first_filer else "other"
+        return first_filer
 
-    def open_section(self, section: Optional[str]) -> bool:
+    def open_section(self, section: str) -> bool:
         if self.entity != "filer":
-            self.section = "unknown"
-            return False
-        if section is None:
             self.section = "unknown"
             return False
         self.section = section
@@ -439,11 +434,11 @@ def read_envelope(source: SourceText) -> tuple[Optional[Envelope], list[Document
         closing, name, raw, start = tag if tag is not None else (False, "", "", 0)
         bare_tag = tag is not None and not raw
 
-        if tag is not None and not closing and name == "DOCUMENT" and bare_tag and state != "pem":
-            if doc is not None and state == "head":
-                doc.first_line, doc.last_line = number, number - 1
-                slices.append(doc.close())
-            elif doc is not None:
+        if bare_tag and not closing and name == "DOCUMENT":
+            # A new document also closes one whose </TEXT> or </DOCUMENT> is missing.
+            if doc is not None:
+                if state == "head":
+                    doc.first_line, doc.last_line = number, number - 1
                 slices.append(doc.close())
             doc = _OpenDocument(number)
             state = "head"
@@ -452,7 +447,7 @@ def read_envelope(source: SourceText) -> tuple[Optional[Envelope], list[Document
         if state == "pem":
             if number == first + 1 or blank or text[:1] in (" ", "\t") or _PEM_FIELD.match(text):
                 consumed.append(number)
-                if blank and number != first + 1:
+                if blank:
                     state = "pre"
                 continue
             state = "pre"  # an envelope tag without the blank line that ends the PEM header
