@@ -6,6 +6,7 @@ import re
 import tempfile
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DOTS = re.compile(r"\.{2,}")  # `..` is never part of an output name, not even inside one
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
 
 
@@ -15,7 +16,7 @@ def safe_stem(name: str) -> str:
     for suffix in (".gz", ".txt", ".sgml", ".htm", ".html"):
         if base.lower().endswith(suffix) and len(base) > len(suffix):
             base = base[: -len(suffix)]
-    stem = _UNSAFE.sub("_", base).strip("._") or "input"
+    stem = _DOTS.sub("_", _UNSAFE.sub("_", base)).strip("._") or "input"
     if _RESERVED.match(stem):
         stem = "_" + stem
     return stem[:200]

@@ -15,6 +15,7 @@ import attrs
 from .ast import Diagnostic, SourceInfo, Span
 
 LINE_END = re.compile(r"\r\n|\r|\n")
+_BYTE_LINE_END = re.compile(rb"\r\n|\r|\n")
 # Bytes that never appear in a text filing (NUL is handled on its own).
 _BINARY_BYTES = bytes(range(0, 8)) + bytes(range(14, 27)) + bytes(range(28, 32))
 
@@ -72,21 +73,27 @@ def _looks_binary(data: bytes) -> bool:
     return odd / len(stripped) > 0.05 or (sample.count(b"\x00") / len(sample) > 0.3)
 
 
+def _position(text, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of `offset` in str or bytes, every line end counted as the lexer does."""
+    ends = _BYTE_LINE_END if isinstance(text, (bytes, bytearray, memoryview)) else LINE_END
+    line, start = 1, 0
+    for m in ends.finditer(text, 0, offset):
+        line, start = line + 1, m.end()
+    return line, offset - start + 1
+
+
 def decode(data: bytes, path: str = "<input>") -> SourceText:
     """Decode a filing's bytes. Raises NotText for binary input."""
     diagnostics: list[Diagnostic] = []
     if _looks_binary(data):
         raise NotText(f"{path}: not a text filing (binary data)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data_for_text = data[3:]
-    else:
-        data_for_text = data
+    # A view, not a slice: a slice would copy a 100 MB input once more.
+    data_for_text = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
     try:
-        text = data_for_text.decode("utf-8")
+        text = str(data_for_text, "utf-8")
     except UnicodeDecodeError as exc:
-        line = data_for_text.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data_for_text.rfind(b"\n", 0, exc.start) + 1) + 1
-        text = data_for_text.decode("cp1252", errors="replace")
+        line, col = _position(data_for_text, exc.start)
+        text = str(data_for_text, "cp1252", errors="replace")
         diagnostics.append(
             Diagnostic(
                 "warning",
@@ -96,8 +103,7 @@ def decode(data: bytes, path: str = "<input>") -> SourceText:
             )
         )
     if "\x00" in text:
-        first = text.index("\x00")
-        line = text.count("\n", 0, first) + 1
+        line, _col = _position(text, text.index("\x00"))
         diagnostics.append(
             Diagnostic(
                 "warning",
