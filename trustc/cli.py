@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from . import __version__
 from .compiler.ast import Compilation, Diagnostic
 from .compiler.driver import CompileError, compile_file
-from .compiler.output import atomic_write, safe_stem
+from .batch import walk as _inputs
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
@@ -27,19 +27,6 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse exits 2 on bad usage, as we do
         self.print_usage(sys.stderr)
         self.exit(EXIT_NOTHING, f"trustc: error: {message}\n")
-
-
-def _inputs(paths: Sequence[str]) -> Iterable[str]:
-    """Files named on the command line; folders are walked (sorted, hidden entries skipped)."""
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(root, name)
-        else:
-            yield path
 
 
 def format_diagnostic(path: str, d: Diagnostic) -> str:
@@ -64,12 +51,15 @@ def cmd_compile(args) -> int:
         emitter = get_emitter(args.to)
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
+    if args.output:
+        return _compile_batch(args, emitter)
     inputs = list(_inputs(args.paths))
     if not inputs:
         raise UsageError("no input files found")
+    if getattr(emitter, "needs_directory", False):
+        raise UsageError(f"--to {args.to} writes a dataset: give an output folder with -o DIR")
     status = EXIT_OK
     compiled = 0
-    used_stems: set[str] = set()
     for path in inputs:
         try:
             compilation = compile_file(path, format=args.format)
@@ -81,22 +71,45 @@ def cmd_compile(args) -> int:
         _report(path, compilation, args.quiet)
         if compilation.has_errors and status == EXIT_OK:
             status = EXIT_ERRORS
-        if args.output:
-            stem = safe_stem("stdin" if path == "-" else path)
-            base, n = stem, 1
-            while stem in used_stems:  # two inputs with one name must not overwrite each other
-                n += 1
-                stem = f"{base}-{n}"
-            used_stems.add(stem)
-            written = emitter.write(compilation, args.output, stem)
-            if not args.quiet:
-                for out in written:
-                    print(out, file=sys.stderr)
-        else:
-            sys.stdout.write(emitter.emit(compilation))
+        sys.stdout.write(emitter.emit(compilation))
     if compiled == 0:
         return EXIT_NOTHING
     return status
+
+
+def _compile_batch(args, emitter) -> int:
+    """With -o: every input through the batch runner (pool or Dask), with a manifest."""
+    from . import batch
+
+    if not any(True for _ in _inputs(args.paths)):
+        raise UsageError("no input files found")
+    show = not args.quiet and sys.stderr.isatty()
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+
+    def trouble(record):  # the details are in the output file; the manifest has the counts
+        if args.quiet:
+            return
+        if record["status"] == "failed":
+            print(f"{record['path']}: error: {record['error']}", file=sys.stderr)
+        else:
+            print(f"{record['path']}: {record['errors']} error diagnostic(s), {record['unparsed']} unparsed line(s)",
+                  file=sys.stderr)
+
+    try:
+        summary = batch.run(args.paths, args.output, to=args.to, format=args.format, jobs=args.jobs,
+                            resume=args.resume, progress=show, scheduler=args.scheduler, dask=args.dask,
+                            on_trouble=trouble)
+    except (RuntimeError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    if not args.quiet:
+        print(f"{summary.total} files: {summary.ok} ok, {summary.diagnostics} with error diagnostics, "
+              f"{summary.failed} failed ({summary.resumed} already done); "
+              f"manifest: {os.path.join(args.output, batch.MANIFEST)}", file=sys.stderr)
+    if summary.failed:
+        return EXIT_NOTHING
+    return EXIT_ERRORS if summary.diagnostics else EXIT_OK
 
 
 def cmd_schema(args) -> int:
@@ -156,7 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="json", metavar="FORMAT", help="output format (see `trustc emitters`; default json)")
     p.add_argument("-o", "--output", metavar="DIR", help="write one output file per input into DIR")
     p.add_argument("--format", metavar="ID", help="force a layout instead of detecting it (see `trustc formats`)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print no diagnostics or file names to stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="print no diagnostics, progress or summary to stderr")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with -o: worker processes (default: all cores)")
+    p.add_argument("--resume", action="store_true",
+                   help="with -o: skip inputs the manifest shows as compiled from the same bytes by this trustc")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with -o: run on the Dask cluster at ADDRESS (tcp://host:8786)")
+    p.add_argument("--dask", action="store_true", help="with -o: run on a local Dask cluster")
     p.set_defaults(func=cmd_compile)
 
     p = sub.add_parser("schema", help="print the JSON Schema of an output format")
