@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Iterable, Optional
 import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
 from .diagnostics import error, unparsed_line
@@ -105,20 +106,20 @@ class Layout:
                 diagnostics.append(diag)
                 return True
             if isinstance(exc, UnexpectedToken):
-                salvaged.extend(exc.interactive_parser.parser_state.value_stack)
+                stopped.append(exc.interactive_parser)
             return False
 
+        stopped: list[InteractiveParser] = []
         try:
-            result = self.parser().parse(view, on_error=on_error)
-            pieces = list(flatten(result))
+            pieces = list(flatten(self.parser().parse(view, on_error=on_error)))
         except UnexpectedInput:
+            # The input ended inside a structure: close every open structure with
+            # empty synthetic lines (assemblers ignore them) so what came before
+            # the cut is built as usual.
             pieces = []
-            for piece in flatten(salvaged):
-                if isinstance(piece, Token):
-                    line, _ = unparsed_line(piece.line, piece.value)
-                    unparsed.append(line)
-                else:
-                    pieces.append(piece)
+            completed = complete(stopped[0]) if stopped else None
+            if completed is not None:
+                pieces = list(flatten(completed))
             last = max((n for n, text in view if text.strip()), default=view.last)
             text = view.line(last) if last >= view.first and len(view) else ""
             diagnostics.append(
@@ -140,6 +141,46 @@ class Layout:
 
     def assemble(self, pieces: list[Any], view: LineView) -> LayoutResult:
         raise NotImplementedError
+
+
+MAX_COMPLETION = 16
+
+
+def complete(parser: InteractiveParser) -> Optional[Any]:
+    """Feed the shortest run of synthetic (empty) lines that lets the parse end; the result, or None."""
+    from collections import deque
+
+    queue = deque([(parser, ())])
+    seen = {tuple(parser.parser_state.state_stack)}
+    while queue:
+        current, path = queue.popleft()
+        choices = current.choices()
+        if "$END" in choices:
+            for kind in path:
+                parser.feed_token(synthetic(kind, parser))
+            return parser.feed_eof()
+        if len(path) >= MAX_COMPLETION:
+            continue
+        for kind in sorted(choices):
+            if kind == "$END" or not kind.rsplit("__", 1)[-1].isupper():
+                continue  # a rule name (goto entry), not a kind of line
+            trial = current.copy()
+            try:
+                trial.feed_token(synthetic(kind, trial))
+            except UnexpectedInput:
+                continue
+            key = tuple(trial.parser_state.state_stack)
+            if key not in seen:
+                seen.add(key)
+                queue.append((trial, path + (kind,)))
+    return None
+
+
+def synthetic(kind: str, parser: InteractiveParser) -> Token:
+    state = getattr(parser.lexer_thread, "state", None)
+    last = getattr(state, "last_token", None)
+    line = last.line if last is not None else 1
+    return Token(kind, "", 0, line, 1, line, 1, 0)
 
 
 def flatten(items: Any) -> Iterable[Any]:

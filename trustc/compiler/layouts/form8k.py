@@ -34,7 +34,8 @@ def tokens_of(children: Iterable[Any]) -> list[Token]:
     out: list[Token] = []
     for child in children:
         if isinstance(child, Token):
-            out.append(child)
+            if child.value:  # an empty token is synthetic: it closed a structure the input cut short
+                out.append(child)
         elif isinstance(child, Tree):
             out.extend(tokens_of(child.children))
         elif isinstance(child, list):

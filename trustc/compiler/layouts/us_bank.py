@@ -123,22 +123,27 @@ class Matrix:
     rows: tuple[Token, ...]
 
 
+def real(tokens) -> tuple[Token, ...]:
+    """Lines of the input, without the empty synthetic ones that close a cut-short structure."""
+    return tuple(t for t in tokens if t.value)
+
+
 class USBankTransformer(Form8KTransformer):
     def statement(self, children):
         return children
 
     def statement_heading(self, children):
         *title, _marker, date = children
-        return Heading(tuple(title), date)
+        return Heading(real(title), date)
 
     def distribution_date(self, children):
         return children[0]
 
     def column_headers(self, children):
-        return tuple(children)
+        return real(children)
 
     def column_block(self, children):
-        return Block("", children[0], tuple(children[1:]))
+        return Block("", children[0], real(children[1:]))
 
     def distribution_summary(self, children):
         return [attrs.evolve(block, section="summary") for block in children[1:]]
@@ -153,20 +158,20 @@ class USBankTransformer(Form8KTransformer):
         return GroupHeading(children[0])
 
     def principal_distributions(self, children):
-        return GroupRows(children[0], tuple(children[1:]))
+        return GroupRows(children[0], real(children[1:]))
 
     interest_distributions = principal_distributions
 
     def deal_item(self, children):
-        return Items(tuple(children))
+        return Items(real(children))
 
     def bucket_table(self, children):
         group, headers, *rows = children
-        return Matrix("delinquency", group, headers, tuple(r for r in rows if isinstance(r, Token)))
+        return Matrix("delinquency", group, headers, real(r for r in rows if isinstance(r, Token)))
 
     def status_table(self, children):
         group, headers, *rows = children
-        return Matrix("status", group, headers, tuple(rows))
+        return Matrix("status", group, headers, real(rows))
 
     def note(self, children):
         return None
@@ -202,8 +207,10 @@ class USBankAssembler:
         names: list[Optional[str]] = []
         rows = [row_cells(row) for row in block.rows]
         labelled = labelled or any(label is not None for label, _values in rows)
+        # A totals row prints as many figures as the class rows above it.
+        width = max((len(v) for label, v in rows if label is not None), default=0)
         for index, (row, (label, values)) in enumerate(zip(block.rows, rows)):
-            name = self.row_class(block, index, label, labelled, len(rows))
+            name = self.row_class(block, index, label, values, labelled, len(rows), width)
             names.append(name)
             for cell, column in assign(values, columns):
                 title = column.name if column else ""
@@ -217,12 +224,13 @@ class USBankAssembler:
         if labelled or any(n is not None for n in names):
             self.last_labels[block.section] = names
 
-    def row_class(self, block: Block, index: int, label, labelled: bool, count: int) -> Optional[str]:
+    def row_class(self, block: Block, index: int, label, values, labelled: bool, count: int,
+                  width: int) -> Optional[str]:
         if label is not None:
             if block.section == "summary":
                 return self.classes.declare(label.text)
             return self.classes.resolve(label.text) or self.classes.declare(label.text)
-        if labelled and index == count - 1:
+        if labelled and index == count - 1 and len(values) == width:
             return self.classes.declare("Total")  # the unlabelled last row of a class table
         previous = self.last_labels.get(block.section, [])
         return previous[index] if index < len(previous) else None
