@@ -82,7 +82,7 @@ def test_hostile_envelope_names_write_inside_the_output_folder(tmp_path):
     assert main(["compile", "-q", str(source), "-o", str(out)]) in (0, 1)
     written = [os.path.join(root, f) for root, _dirs, files in os.walk(tmp_path) for f in files]
     produced = sorted(p for p in written if not p.startswith(str(source.parent)))
-    assert produced == [str(out / "2F__2Fescape_CON.json")]
+    assert produced == [str(out / "2F__2Fescape_CON.json"), str(out / "manifest.jsonl")]
 
 
 def test_two_inputs_with_one_name_do_not_overwrite(tmp_path):
@@ -91,4 +91,4 @@ def test_two_inputs_with_one_name_do_not_overwrite(tmp_path):
         (tmp_path / sub / "con.txt").write_text("FORM 8-K\n", encoding="utf-8")
     out = tmp_path / "out"
     main(["compile", "-q", str(tmp_path / "a" / "con.txt"), str(tmp_path / "b" / "con.txt"), "-o", str(out)])
-    assert sorted(os.listdir(out)) == ["_con-2.json", "_con.json"]
+    assert sorted(os.listdir(out)) == ["_con-2.json", "_con.json", "manifest.jsonl"]
