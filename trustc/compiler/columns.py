@@ -55,13 +55,6 @@ def split_cells(text: str) -> list[Cell]:
     return cells
 
 
-def label_and_values(cells: Sequence[Cell]) -> tuple[Optional[Cell], list[Cell]]:
-    """Split a row into its leading label cell (if any) and the cells after it."""
-    if cells and not cells[0].is_figure:
-        return cells[0], list(cells[1:])
-    return None, list(cells)
-
-
 @frozen
 class Column:
     name: str

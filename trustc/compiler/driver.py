@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from .ast import Compilation, Diagnostic, Document, SourceInfo, Span, UnparsedLine
+from .ast import Compilation, Diagnostic, Document, Span, UnparsedLine
 from .diagnostics import error, unparsed_line
 from .layout import LayoutResult, detect, get_layout
 from .source import NotText, SourceText, decode, read_path

@@ -97,7 +97,6 @@ class Layout:
         """Parse with recovery: a line the grammar cannot place is reported and skipped."""
         unparsed: list[UnparsedLine] = []
         diagnostics: list[Diagnostic] = []
-        salvaged: list[Any] = []
 
         def on_error(exc: UnexpectedInput) -> bool:
             if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":

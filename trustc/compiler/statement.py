@@ -5,28 +5,21 @@ in a class table the row names the class and the column the concept; in a
 group table the row names the concept and the column the group; in a
 delinquency table the row names the bucket and the column the concept (and,
 through a spanning header, the group). Layouts state those meanings as data
-(`Meaning` maps keyed by normalised printed labels); this module applies them.
+(maps keyed by normalised printed labels); this module builds the facts.
 """
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import attrs
 from lark import Token
 
 from .ast import ClassBalance, Diagnostic, Fact, Span
-from .columns import Cell, Column, assign, split_cells
+from .columns import Cell, Column, split_cells, stack_headers
 from .concepts import concept
 from .diagnostics import warning
 from .numbers import NotAFigure, parse_boolean, parse_number
-
-
-@attrs.frozen
-class Meaning:
-    concept: Optional[str] = None
-    dims: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def norm(label: str) -> str:
@@ -113,8 +106,6 @@ class ClassRegistry:
 
 
 def header_columns(tokens: Sequence[Token]) -> list[Column]:
-    from .columns import stack_headers
-
     return stack_headers([t.value for t in tokens])
 
 

@@ -7,7 +7,7 @@ Built-in and third-party emitters register through the entry-point group
 from __future__ import annotations
 
 from importlib.metadata import entry_points
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from ..compiler.ast import Compilation
 

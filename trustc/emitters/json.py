@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import orjson
 
-from ..compiler.ast import Compilation, Cover, Fact, Field, Span, Statement
+from ..compiler.ast import Compilation, Cover, Fact, Span, Statement
 from . import Emitter
 
 

@@ -16,8 +16,8 @@ from lark import Token
 from ..ast import Statement
 from ..columns import Column, assign, spanning_columns
 from ..layout import Layout, LayoutResult
-from ..statement import ClassRegistry, FactBuilder, Meaning, class_key, header_columns, norm, row_cells
-from .form8k import Form8KTransformer, assemble_form, date_field, kind
+from ..statement import ClassRegistry, FactBuilder, header_columns, norm, row_cells
+from .form8k import Form8KTransformer, assemble_form, date_field
 
 # What a column title means, per section of the statement.
 CLASS_COLUMNS = {
