@@ -39,3 +39,23 @@ def unaccounted_tokens(compilation: Compilation, lines: list[str], first: int, l
         if any(m.start() < span.end_column - 1 and span.column - 1 < m.end() for m in HEADING_DIGITS.finditer(line)):
             continue
         yield span, token
+
+
+def corpus_files() -> list[str]:
+    """Every corpus file, relative to the repository (tests run from its root)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return sorted(str(p.relative_to(root)) for p in (root / "corpus").glob("*/*") if p.name != "README.md")
+
+
+_COMPILED: dict = {}
+
+
+def compiled(path: str):
+    """Compile a corpus file once per test session (several emitter tests read the same ones)."""
+    if path not in _COMPILED:
+        import trustc
+
+        _COMPILED[path] = trustc.compile_file(path)
+    return _COMPILED[path]

@@ -33,7 +33,12 @@ class Emitter:
         return [path]
 
 
-_BUILTIN = {"json": "trustc.emitters.json:JSONEmitter"}
+_BUILTIN = {
+    "json": "trustc.emitters.json:JSONEmitter",
+    "csv": "trustc.emitters.csv:CSVEmitter",
+    "statement": "trustc.emitters.statement:StatementEmitter",
+    "html": "trustc.emitters.html:HTMLEmitter",
+}
 
 
 def emitters() -> dict[str, type[Emitter]]:

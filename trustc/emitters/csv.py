@@ -1,0 +1,135 @@
+"""CSV: tidy facts (one row per fact) to stdout; with -o, also one CSV per table.
+
+RFC 4180 through the csv module (CRLF, quotes doubled). Values are exact: the
+printed digits, never a float. A text cell a spreadsheet would run as a
+formula (starting with = + - @, tab or CR) gets a leading apostrophe; a cell
+that is a plain number, negative or not, stays a number.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from ..compiler.ast import Compilation, Fact, Statement
+from ..compiler.labels import display_label
+from ..compiler.output import atomic_write
+from . import Emitter
+from .tables import GROUPS, statement_tables
+
+FIXED_DIMS = ("class", "group", "bucket", "status")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?%?")
+
+
+def safe(text: str) -> str:
+    """Neutralise a text cell a spreadsheet would evaluate; numbers stay numbers."""
+    if text.startswith(FORMULA_START) and not (PLAIN_NUMBER.fullmatch(text) and any(c.isdigit() for c in text)):
+        return "'" + text
+    return text
+
+
+def value_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")  # never 0E-7: the digits as printed
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return safe(str(value))
+
+
+def _date(statement: Statement) -> str:
+    d = statement.distribution_date
+    return value_text(d.value) if d is not None else ""
+
+
+def _write(rows: Iterable[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def extra_dims(compilation: Compilation) -> list[str]:
+    found = {d for f in compilation.facts() for d in f.dims}
+    return sorted(found - set(FIXED_DIMS))
+
+
+def tidy_rows(compilation: Compilation) -> list[list]:
+    extra = extra_dims(compilation)
+    dims = list(FIXED_DIMS) + extra
+    rows: list[list] = [["concept", "label", "value", "unit", *dims, "raw", "line", "column",
+                         "statement", "series", "pool", "distribution_date", "registrant"]]
+    registrant = cover_value(compilation, "registrant")
+    for index, statement in enumerate(compilation.statements, 1):
+        where = [index, safe(statement.series or ""), safe(statement.pool or ""), _date(statement), registrant]
+        for fact in statement.facts:
+            rows.append([fact.concept, safe(display_label(fact.concept)), value_text(fact.value), fact.unit,
+                         *(safe(fact.dims.get(d, "")) for d in dims), safe(fact.raw), fact.span.line,
+                         fact.span.column, *where])
+    return rows
+
+
+def cover_value(compilation: Compilation, name: str) -> str:
+    field = compilation.cover.fields.get(name) if compilation.cover is not None else None
+    return "" if field is None else value_text(field.value)
+
+
+def cover_rows(compilation: Compilation) -> list[list]:
+    rows: list[list] = [["field", "value", "raw", "line", "column"]]
+    if compilation.cover is not None:
+        for name, field in compilation.cover.fields.items():
+            rows.append([name, value_text(field.value), safe(field.raw), field.span.line, field.span.column])
+    return rows
+
+
+def table_rows(compilation: Compilation) -> dict[str, list[list]]:
+    """Each table of every statement, by table name; a statement's rows carry its number."""
+    gathered: dict[str, tuple[list[str], list[str], list[tuple[list, dict[str, Fact]]]]] = {}
+    kinds: dict[str, str] = {}
+    for index, statement in enumerate(compilation.statements, 1):
+        where = [index, safe(statement.series or ""), safe(statement.pool or "")]
+        for table in statement_tables(statement):
+            keys, columns, rows = gathered.setdefault(table.name, (list(table.key_titles), [], []))
+            for column in table.columns:
+                if column not in columns:
+                    columns.append(column)
+            for row in table.rows:
+                rows.append((where + [safe(k) for k in row.key], dict(zip(table.columns, row.cells))))
+            kinds[table.name] = table.kind
+    out = {}
+    for name, (keys, columns, rows) in gathered.items():
+        titles = [f"group_{c}" if kinds[name] == GROUPS else c for c in columns]
+        out[name] = [["statement", "series", "pool", *[k.lower() for k in keys], *titles]] + [
+            key + [_cell(cells.get(c)) for c in columns] for key, cells in rows]
+    return out
+
+
+def _cell(fact: Optional[Fact]) -> str:
+    return "" if fact is None else value_text(fact.value)
+
+
+class CSVEmitter(Emitter):
+    name = "csv"
+    description = "tidy facts, one row per fact (with -o also one CSV per table: classes, groups, ...)"
+    extension = ".csv"
+
+    def emit(self, compilation: Compilation) -> str:
+        return _write(tidy_rows(compilation))
+
+    def write(self, compilation: Compilation, directory: str, stem: str) -> list[str]:
+        paths = super().write(compilation, directory, stem)
+        if compilation.cover is not None:
+            atomic_write(f"{directory}/{stem}.cover.csv", _write(cover_rows(compilation)))
+            paths.append(f"{directory}/{stem}.cover.csv")
+        for name, rows in table_rows(compilation).items():
+            path = f"{directory}/{stem}.{name}.csv"
+            atomic_write(path, _write(rows))
+            paths.append(path)
+        return paths
