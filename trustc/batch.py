@@ -28,6 +28,7 @@ from .compiler.source import NotText, decode
 
 MANIFEST = "manifest.jsonl"
 DONE = ("ok", "diagnostics")  # compiled and written; recompiling would give the same bytes
+DASK_TIMEOUT = "10s"  # connecting to a scheduler
 CHUNK = 25  # files per task: NOTES.md measured per-task overhead that wants chunks of 25+
 
 
@@ -239,16 +240,26 @@ def _pool(chunks, settings, previous, workers: int) -> Iterator[list[dict]]:
 
 
 def _dask(chunks, settings, previous, scheduler: Optional[str], workers: int) -> Iterator[list[dict]]:
+    """Connect now (an unreachable scheduler must fail before the manifest is touched), stream later."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise RuntimeError("--dask/--scheduler need Dask: pip install 'trustc[dask]'") from None
     cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout=DASK_TIMEOUT)
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    return _dask_results(client, cluster, chunks, settings, previous)
+
+
+def _dask_results(client, cluster, chunks, settings, previous) -> Iterator[list[dict]]:
+    from distributed import as_completed
+
     try:
         pending = deque(chunks)
         window = max(2, sum(client.nthreads().values()) * 3)

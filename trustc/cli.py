@@ -51,6 +51,8 @@ def cmd_compile(args) -> int:
         emitter = get_emitter(args.to)
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
+    except ImportError as exc:  # an optional dependency (pyarrow for parquet) is not installed
+        raise UsageError(str(exc)) from None
     if args.output:
         return _compile_batch(args, emitter)
     inputs = list(_inputs(args.paths))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Iterable, Optional
 
@@ -28,6 +29,9 @@ from .source import LineView
 
 _REGISTRY: dict[str, type["Layout"]] = {}
 _LOADED = False
+_LOADING = False
+# Threads of one process (Dask workers) load the registry once; the others wait for all of it.
+_LOAD_LOCK = threading.RLock()
 
 
 @attrs.frozen
@@ -191,19 +195,23 @@ def flatten(items: Any) -> Iterable[Any]:
 
 
 def _load() -> None:
-    global _LOADED
+    global _LOADED, _LOADING
     if _LOADED:
         return
-    _LOADED = True
-    from . import layouts as builtin
+    with _LOAD_LOCK:
+        if _LOADED or _LOADING:  # done, or a layout module being imported asked for the registry
+            return
+        _LOADING = True
+        from . import layouts as builtin
 
-    for module in pkgutil.iter_modules(builtin.__path__):
-        importlib.import_module(f"{builtin.__name__}.{module.name}")
-    for ep in entry_points(group="trustc.layouts"):
-        try:
-            ep.load()
-        except Exception:  # a broken plugin must not take the compiler down
-            continue
+        for module in pkgutil.iter_modules(builtin.__path__):
+            importlib.import_module(f"{builtin.__name__}.{module.name}")
+        for ep in entry_points(group="trustc.layouts"):
+            try:
+                ep.load()
+            except Exception:  # a broken plugin must not take the compiler down
+                continue
+        _LOADED = True
 
 
 def layouts() -> dict[str, type[Layout]]:

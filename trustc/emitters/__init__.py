@@ -38,6 +38,7 @@ _BUILTIN = {
     "csv": "trustc.emitters.csv:CSVEmitter",
     "statement": "trustc.emitters.statement:StatementEmitter",
     "html": "trustc.emitters.html:HTMLEmitter",
+    "parquet": "trustc.emitters.parquet:ParquetEmitter",
 }
 
 
