@@ -39,6 +39,7 @@ _BUILTIN = {
     "statement": "trustc.emitters.statement:StatementEmitter",
     "html": "trustc.emitters.html:HTMLEmitter",
     "parquet": "trustc.emitters.parquet:ParquetEmitter",
+    "xml": "trustc.emitters.xml:XBRLEmitter",
 }
 
 

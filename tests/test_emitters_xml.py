@@ -1,0 +1,161 @@
+"""XBRL: every corpus output validates with Arelle (offline) and against the schemas with lxml."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import trustc
+from trustc.cli import main
+from trustc.emitters.taxonomy import NS, SCHEMA, XBRLI
+from trustc.emitters.xml import XBRLEmitter
+
+from .helpers import compiled, corpus_files
+
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+
+def arelle_cache() -> Path:
+    import arelle
+
+    return Path(arelle.__file__).parent / "resources" / "cache"
+
+
+class OfflineResolver(etree.Resolver):
+    """The XBRL specification schemas from Arelle's bundled copies: lxml never goes to the network."""
+
+    def resolve(self, url, public_id, context):
+        for scheme in ("http://", "https://"):
+            if url.startswith(scheme):
+                local = arelle_cache() / "http" / url[len(scheme):]
+                if local.exists():
+                    return self.resolve_filename(str(local), context)
+        return None
+
+
+def lxml_validate(instance: Path) -> list[str]:
+    """Schema-validate an instance against its own DTS (schemaRef) plus the XBRL instance schemas."""
+    doc = etree.parse(str(instance))
+    href = doc.getroot().find("{http://www.xbrl.org/2003/linkbase}schemaRef").get("{http://www.w3.org/1999/xlink}href")
+    extension = etree.parse(str(instance.parent / href)).getroot().get("targetNamespace")
+    driver = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:trustc:test:driver">
+      <xs:import namespace="{XBRLI}" schemaLocation="http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd"/>
+      <xs:import namespace="http://xbrl.org/2006/xbrldi" schemaLocation="http://www.xbrl.org/2006/xbrldi-2006.xsd"/>
+      <xs:import namespace="{extension}" schemaLocation="{(instance.parent / href).as_uri()}"/>
+    </xs:schema>"""
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(OfflineResolver())
+    schema = etree.XMLSchema(etree.fromstring(driver.encode(), parser, base_url=str(instance)))
+    ok = schema.validate(doc)
+    return [] if ok else [str(e) for e in schema.error_log]
+
+
+def arelle_messages(instance: Path) -> list[tuple[str, str, str]]:
+    """Arelle's errors and warnings on one instance, validated offline in this process."""
+    from arelle.api.Session import Session
+    from arelle.RuntimeOptions import RuntimeOptions
+
+    with Session() as session:
+        session.run(RuntimeOptions(entrypointFile=str(instance), validate=True, internetConnectivity="offline",
+                                   logFile="logToBuffer"))
+        log = json.loads(session.get_logs("json"))["log"]
+    return [(m["level"], m["code"], m["message"]["text"]) for m in log if m["level"] not in ("info", "debug")]
+
+
+def write(compilation, directory: Path, stem: str) -> Path:
+    XBRLEmitter().write(compilation, str(directory), stem)
+    return directory / f"{stem}.xml"
+
+
+@pytest.mark.parametrize("path", corpus_files())
+def test_corpus_output_validates_with_arelle_and_lxml(path, tmp_path):
+    instance = write(compiled(path), tmp_path, "filing")
+    assert arelle_messages(instance) == []
+    assert lxml_validate(instance) == []
+
+
+@pytest.fixture(scope="module")
+def reference(reference_path):
+    return compiled(reference_path)
+
+
+@pytest.fixture(scope="module")
+def instance(reference):
+    return etree.fromstring(trustc.emit(reference, "xml").encode())
+
+
+def items(root):
+    return [e for e in root if isinstance(e.tag, str) and etree.QName(e).namespace == NS]
+
+
+def test_every_fact_is_an_item_with_exact_value_and_printed_precision(reference, instance):
+    facts = reference.statements[0].facts
+    found = [e for e in items(instance) if etree.QName(e).localname not in (
+        "DocumentType", "DocumentReportDate", "EntityRegistrantName", "EntityIncorporationState", "EntityFileNumber",
+        "EntityTaxIdentificationNumber", "EntityAddress", "EntityAddressPostalCode", "EntityPhoneNumber",
+        "StatementTitle")]
+    assert len(found) == len(facts) == 386
+    by_raw = {(etree.QName(e).localname, e.get("contextRef"), e.text): e for e in found}
+    contexts = {c.get("id"): c for c in instance.iter(f"{{{XBRLI}}}context")}
+    delinquent = next(e for e in found if e.text == "5857826.76")
+    assert (etree.QName(delinquent).localname, delinquent.get("decimals"), delinquent.get("unitRef")) == (
+        "DelinquentBalance", "2", "USD")
+    members = [m.text for m in contexts[delinquent.get("contextRef")].iter("{http://xbrl.org/2006/xbrldi}explicitMember")]
+    assert sorted(members) == ["f:Bucket_30-59", "f:Group_2"]
+    rate = next(e for e in found if etree.QName(e).localname == "PassThroughRate")
+    assert (rate.text, rate.get("decimals"), rate.get("unitRef")) == ("0.0150000", "7", "pure")  # 1.50000%
+    assert Decimal(rate.text) * 100 == Decimal("1.50000")
+    nil = next(e for e in found if etree.QName(e).localname == "RealizedLoss")
+    assert nil.get(XSI_NIL) == "true" and nil.text is None and nil.get("decimals") is None
+    net_liq = [e for e in found if etree.QName(e).localname == "NetLiquidationProceeds"]
+    assert [e.text for e in net_liq] == ["-779", "10047", "9268"]
+    assert by_raw  # every (concept, context, value) is distinct in this filing
+
+
+def test_contexts_entity_and_period(instance):
+    context = next(instance.iter(f"{{{XBRLI}}}context"))
+    identifier = context.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}identifier")
+    assert identifier.text == "2003-HE2" and identifier.get("scheme").endswith("/entity/series")
+    assert context.findtext(f"{{{XBRLI}}}period/{{{XBRLI}}}instant") == "2003-12-15"
+    units = {u.get("id"): u.findtext(f"{{{XBRLI}}}measure") for u in instance.iter(f"{{{XBRLI}}}unit")}
+    assert units == {"USD": "iso4217:USD", "USD_per_1000": "trustc:USDPer1000", "count": "trustc:count",
+                     "month": "trustc:month", "pure": "xbrli:pure"}
+
+
+def test_output_dir_holds_instance_and_taxonomy(reference_path, tmp_path):
+    assert main(["compile", "--to", "xml", "-o", str(tmp_path), "-q", reference_path]) == 0
+    stem = "absc-2003-he2_8k_2003-12-15"
+    names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xml", ".xsd"))
+    assert names == [f"{stem}-lab.xml", f"{stem}.xml", f"{stem}.xsd", "trustc-2026-lab.xml", SCHEMA]
+    labels = etree.parse(str(tmp_path / "trustc-2026-lab.xml"))
+    texts = {e.text for e in labels.iter("{http://www.xbrl.org/2003/linkbase}label")}
+    assert "Interest carry-forward per $1,000" in texts  # full labels from the concept dictionary
+    assert lxml_validate(tmp_path / f"{stem}.xml") == []
+
+
+def test_registrant_with_script_is_plain_text(reference_path, tmp_path):
+    name = "<script>alert(1)</script> & Co, Home Equity"
+    text = open(reference_path, encoding="utf-8").read().replace(
+        "Asset Backed Securities Corporation, Home Equity", name, 1)
+    filing = tmp_path / "evil.txt"
+    filing.write_text(text, encoding="utf-8")
+    instance = write(trustc.compile_file(filing), tmp_path, "evil")
+    raw = instance.read_text(encoding="utf-8")
+    assert "<script>" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in raw
+    root = etree.parse(str(instance)).getroot()
+    assert root.findtext(f"{{{NS}}}EntityRegistrantName").startswith(name)
+    assert lxml_validate(instance) == []
+
+
+def test_schema_rejects_a_broken_instance(reference, tmp_path):
+    instance = write(reference, tmp_path, "ref")
+    broken = instance.read_text(encoding="utf-8").replace(">397000000<", ">397,000,000<", 1)
+    instance.write_text(broken, encoding="utf-8")
+    assert any("OriginalBalance" in e for e in lxml_validate(instance))
+
+
+def test_xml_snapshot(reference, snapshot):
+    assert trustc.emit(reference, "xml") == snapshot

@@ -1,0 +1,198 @@
+"""The trustc XBRL taxonomy, generated from the concept dictionary, and each filing's extension.
+
+The base taxonomy (`trustc-2026.xsd` with its label linkbase) declares one
+item per concept of `compiler/data/concepts*.toml` (type from the concept's
+unit, full label and description as labels), the cover-page items, and the
+explicit dimensions class, group, bucket and status. It is generated when
+written rather than kept as files, so a layout that adds concepts to the
+dictionary adds them to the taxonomy too.
+
+Classes, groups and buckets differ per filing, and an explicit dimension's
+members must be declared elements; so each instance comes with a small
+extension schema declaring its members (and any dimension or cover field the
+base does not know), with labels, importing the base taxonomy.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from attrs import frozen
+from lxml import etree
+
+from ..compiler.concepts import concepts
+
+XS = "http://www.w3.org/2001/XMLSchema"
+XBRLI = "http://www.xbrl.org/2003/instance"
+LINK = "http://www.xbrl.org/2003/linkbase"
+XLINK = "http://www.w3.org/1999/xlink"
+XBRLDT = "http://xbrl.org/2005/xbrldt"
+XBRLDI = "http://xbrl.org/2006/xbrldi"
+NUM = "http://www.xbrl.org/dtr/type/numeric"
+NONNUM = "http://www.xbrl.org/dtr/type/non-numeric"
+ISO4217 = "http://www.xbrl.org/2003/iso4217"
+NS = "http://xbrl.trustc.invalid/taxonomy/2026"  # .invalid: a name, never fetched
+SCHEMA = "trustc-2026.xsd"
+LABELS = "trustc-2026-lab.xml"
+LOCATIONS = {
+    XBRLI: "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd",
+    XBRLDT: "http://www.xbrl.org/2005/xbrldt-2005.xsd",
+    NUM: "http://www.xbrl.org/dtr/type/numeric-2009-12-16.xsd",
+    NONNUM: "http://www.xbrl.org/dtr/type/nonNumeric-2009-12-16.xsd",
+}
+LABEL_ROLE = "http://www.xbrl.org/2003/role/label"
+DOC_ROLE = "http://www.xbrl.org/2003/role/documentation"
+# unit of the concept dictionary -> (item type, unit id or None)
+ITEM_TYPES = {
+    "usd": ("xbrli:monetaryItemType", "USD"),
+    "usd_per_1000": ("xbrli:decimalItemType", "USD_per_1000"),
+    "percent": ("num:percentItemType", "pure"),
+    "pure": ("xbrli:pureItemType", "pure"),
+    "count": ("xbrli:decimalItemType", "count"),
+    "months": ("xbrli:decimalItemType", "month"),
+    "boolean": ("xbrli:booleanItemType", None),
+    "date": ("xbrli:dateItemType", None),
+    "text": ("xbrli:stringItemType", None),
+}
+DIMENSIONS = ("class", "group", "bucket", "status")
+# Cover-page fields (form8k.COVER_FIELDS) and statement fields as items of their own.
+DOCUMENT_ITEMS = {
+    "form_type": ("DocumentType", "xbrli:stringItemType", "Document type", "Form type of the filing (8-K, 10-D)."),
+    "report_date": ("DocumentReportDate", "xbrli:dateItemType", "Date of report",
+                    "Date of earliest event reported, from the cover page."),
+    "registrant": ("EntityRegistrantName", "xbrli:stringItemType", "Registrant name",
+                   "Exact name of registrant as specified in its charter."),
+    "state_of_incorporation": ("EntityIncorporationState", "xbrli:stringItemType", "State of incorporation",
+                               "State or other jurisdiction of incorporation."),
+    "commission_file_number": ("EntityFileNumber", "xbrli:stringItemType", "Commission file number",
+                               "Commission file number of the registrant."),
+    "irs_employer_id": ("EntityTaxIdentificationNumber", "xbrli:stringItemType", "I.R.S. employer identification",
+                        "I.R.S. employer identification number."),
+    "address": ("EntityAddress", "xbrli:stringItemType", "Address", "Address of principal executive offices."),
+    "zip": ("EntityAddressPostalCode", "xbrli:stringItemType", "ZIP code", "ZIP code of the address."),
+    "phone": ("EntityPhoneNumber", "xbrli:stringItemType", "Telephone number",
+              "Registrant's telephone number, including area code."),
+    "statement_title": ("StatementTitle", "xbrli:stringItemType", "Statement title",
+                        "Title of the distribution statement as printed."),
+}
+
+
+def camel(name: str) -> str:
+    """original_balance -> OriginalBalance; a name that would start with a digit gets a leading underscore."""
+    out = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+    return out if out and not out[0].isdigit() else "_" + out
+
+
+def concept_element(concept: str) -> str:
+    return camel(concept)
+
+
+def dimension_element(dim: str) -> str:
+    return camel(dim) + "Axis"
+
+
+def domain_element(dim: str) -> str:
+    return camel(dim) + "Domain"
+
+
+def member_element(dim: str, value: str) -> str:
+    """An NCName for a member: unsafe characters written as _xHH_, so distinct values stay distinct."""
+    escaped = re.sub(r"[^A-Za-z0-9.-]", lambda m: "_x%X_" % ord(m.group()), value)
+    return f"{camel(dim)}_{escaped}"
+
+
+def item_type(unit: str) -> str:
+    return ITEM_TYPES[unit][0]
+
+
+@frozen
+class Declared:
+    """An element a schema declares: name, type, substitution group, abstract, labels."""
+
+    name: str
+    type: str
+    group: str = "xbrli:item"
+    abstract: bool = False
+    label: str = ""
+    documentation: str = ""
+
+
+def base_elements() -> list[Declared]:
+    out = [Declared(concept_element(c.name), item_type(c.unit), label=c.label, documentation=c.description)
+           for c in concepts().values()]
+    out += [Declared(name, type_, label=label, documentation=doc) for name, type_, label, doc in
+            DOCUMENT_ITEMS.values()]
+    for dim in DIMENSIONS:
+        out += dimension_elements(dim)
+    return out
+
+
+def dimension_elements(dim: str) -> list[Declared]:
+    title = dim[:1].upper() + dim[1:]
+    return [
+        Declared(dimension_element(dim), "xbrli:stringItemType", "xbrldt:dimensionItem", True, f"{title} [Axis]",
+                 f"The {dim} a figure belongs to."),
+        Declared(domain_element(dim), "nonnum:domainItemType", abstract=True, label=f"{title} [Domain]"),
+    ]
+
+
+def _schema(namespace: str, prefix: str, imports: dict[str, str], linkbase: str,
+            elements: Iterable[Declared]) -> bytes:
+    nsmap = {"xs": XS, "xbrli": XBRLI, "link": LINK, "xlink": XLINK, "xbrldt": XBRLDT, "num": NUM,
+             "nonnum": NONNUM, prefix: namespace}
+    if prefix != "trustc":
+        nsmap["trustc"] = NS
+    root = etree.Element(f"{{{XS}}}schema", nsmap=nsmap, targetNamespace=namespace,
+                         elementFormDefault="qualified", attributeFormDefault="unqualified")
+    appinfo = etree.SubElement(etree.SubElement(root, f"{{{XS}}}annotation"), f"{{{XS}}}appinfo")
+    etree.SubElement(appinfo, f"{{{LINK}}}linkbaseRef", {
+        f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": linkbase,
+        f"{{{XLINK}}}role": "http://www.xbrl.org/2003/role/labelLinkbaseRef",
+        f"{{{XLINK}}}arcrole": "http://www.w3.org/1999/xlink/properties/linkbase"})
+    for ns, location in imports.items():
+        etree.SubElement(root, f"{{{XS}}}import", namespace=ns, schemaLocation=location)
+    for e in elements:
+        attrs = {"name": e.name, "id": f"{prefix}_{e.name}", "type": e.type, "substitutionGroup": e.group,
+                 f"{{{XBRLI}}}periodType": "duration" if e.group == "xbrldt:dimensionItem" else "instant",
+                 "nillable": "true"}
+        if e.abstract:
+            attrs["abstract"] = "true"
+        etree.SubElement(root, f"{{{XS}}}element", attrs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _labels(schema_file: str, prefix: str, elements: Iterable[Declared]) -> bytes:
+    root = etree.Element(f"{{{LINK}}}linkbase", nsmap={"link": LINK, "xlink": XLINK})
+    link = etree.SubElement(root, f"{{{LINK}}}labelLink", {f"{{{XLINK}}}type": "extended",
+                                                           f"{{{XLINK}}}role": "http://www.xbrl.org/2003/role/link"})
+    for e in elements:
+        loc = f"loc_{e.name}"
+        etree.SubElement(link, f"{{{LINK}}}loc", {f"{{{XLINK}}}type": "locator",
+                                                  f"{{{XLINK}}}href": f"{schema_file}#{prefix}_{e.name}",
+                                                  f"{{{XLINK}}}label": loc})
+        for role, text in ((LABEL_ROLE, e.label), (DOC_ROLE, e.documentation)):
+            if not text:
+                continue
+            resource = f"lab_{e.name}" + ("_doc" if role == DOC_ROLE else "")
+            label = etree.SubElement(link, f"{{{LINK}}}label", {
+                f"{{{XLINK}}}type": "resource", f"{{{XLINK}}}label": resource, f"{{{XLINK}}}role": role,
+                "{http://www.w3.org/XML/1998/namespace}lang": "en"})
+            label.text = text
+            etree.SubElement(link, f"{{{LINK}}}labelArc", {
+                f"{{{XLINK}}}type": "arc", f"{{{XLINK}}}arcrole": "http://www.xbrl.org/2003/arcrole/concept-label",
+                f"{{{XLINK}}}from": loc, f"{{{XLINK}}}to": resource})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def base_files() -> dict[str, bytes]:
+    """The base taxonomy: file name -> content."""
+    elements = base_elements()
+    imports = {XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NUM: LOCATIONS[NUM], NONNUM: LOCATIONS[NONNUM]}
+    return {SCHEMA: _schema(NS, "trustc", imports, LABELS, elements), LABELS: _labels(SCHEMA, "trustc", elements)}
+
+
+def extension_files(stem: str, namespace: str, elements: list[Declared]) -> dict[str, bytes]:
+    """A filing's extension schema (members, unknown dimensions and fields) and its labels."""
+    schema, labels = f"{stem}.xsd", f"{stem}-lab.xml"
+    imports = {NS: SCHEMA, XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NONNUM: LOCATIONS[NONNUM]}
+    return {schema: _schema(namespace, "f", imports, labels, elements), labels: _labels(schema, "f", elements)}

@@ -1,0 +1,233 @@
+"""XML: an XBRL 2.1 instance, with the trustc taxonomy it references (built with lxml).
+
+Contexts: the entity is the trust (its series, or pool), the period the
+distribution date (an instant); class, group, bucket and status are explicit
+dimensions in the segment. Units: USD, pure (percentages are written as
+ratios, 1.5% as 0.015, as XBRL's percentItemType wants), count, month and
+USD per $1,000. `decimals` is the printed precision. N/A is xsi:nil. With -o,
+the directory holds the instance, its extension schema and the base taxonomy,
+and validates as it is (Arelle, offline: the XBRL specification schemas come
+from the validator's own cache).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from decimal import Decimal
+from typing import Optional
+
+from lxml import etree
+
+from ..compiler.ast import Compilation, Fact, Field, Statement
+from ..compiler.concepts import concepts
+from ..compiler.output import atomic_write, safe_stem
+from . import Emitter
+from .taxonomy import (DIMENSIONS, DOCUMENT_ITEMS, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
+                       base_files, camel, concept_element, dimension_element, dimension_elements, extension_files,
+                       member_element)
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+UNITS = {
+    "USD": ((ISO4217, "USD"),),
+    "USD_per_1000": ((NS, "USDPer1000"),),
+    "pure": ((XBRLI, "pure"),),
+    "count": ((NS, "count"),),
+    "month": ((NS, "month"),),
+}
+SCHEMES = {"series": "http://xbrl.trustc.invalid/entity/series", "pool": "http://xbrl.trustc.invalid/entity/pool",
+           "registrant": "http://xbrl.trustc.invalid/entity/registrant", "cik": "http://www.sec.gov/CIK"}
+
+
+def decimals(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    return str(-exponent) if isinstance(exponent, int) else "INF"
+
+
+def xbrl_value(fact_value, unit: str) -> tuple[Optional[str], Optional[str]]:
+    """(lexical value, decimals); None for N/A (written as xsi:nil)."""
+    if fact_value is None:
+        return None, None
+    if isinstance(fact_value, bool):
+        return ("true" if fact_value else "false"), None
+    if isinstance(fact_value, Decimal):
+        if unit == "percent":
+            fact_value = fact_value.scaleb(-2)  # exact: the digits move, none is lost
+        return format(fact_value, "f"), decimals(fact_value)
+    if isinstance(fact_value, (_dt.date, _dt.datetime)):
+        return fact_value.isoformat(), None
+    return str(fact_value), None
+
+
+class Instance:
+    """One instance document being built: contexts and units deduplicated, members collected."""
+
+    def __init__(self, compilation: Compilation, stem: str):
+        self.compilation = compilation
+        self.stem = stem
+        digest = compilation.source.sha256[:16] or hashlib.sha256(stem.encode()).hexdigest()[:16]
+        self.ext_ns = f"http://xbrl.trustc.invalid/filing/{digest}"
+        self.root = etree.Element(f"{{{XBRLI}}}xbrl", nsmap={
+            "xbrli": XBRLI, "link": LINK, "xlink": XLINK, "xbrldi": XBRLDI, "iso4217": ISO4217, "xsi": XSI,
+            "trustc": NS, "f": self.ext_ns})
+        etree.SubElement(self.root, f"{{{LINK}}}schemaRef",
+                         {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": f"{stem}.xsd"})
+        self.contexts: dict[tuple, str] = {}
+        self.units: set[str] = set()
+        self.body: list[etree._Element] = []
+        self.declared: dict[str, Declared] = {}  # extension elements by name
+
+    def qname(self, dim: str) -> str:
+        if dim in DIMENSIONS:
+            return f"trustc:{dimension_element(dim)}"
+        for element in dimension_elements(dim):
+            self.declared.setdefault(element.name, element)
+        return f"f:{dimension_element(dim)}"
+
+    def member(self, dim: str, value: str) -> str:
+        name = member_element(dim, value)
+        title = dim[:1].upper() + dim[1:]
+        self.declared.setdefault(name, Declared(name, "nonnum:domainItemType", abstract=True, label=f"{title} {value}"))
+        return f"f:{name}"
+
+    def context(self, entity: tuple[str, str], date: _dt.date, dims) -> str:
+        members = tuple(sorted((self.qname(d), self.member(d, v)) for d, v in dims.items()))
+        key = (entity, date, members)
+        if key not in self.contexts:
+            cid = f"c{len(self.contexts) + 1}"
+            self.contexts[key] = cid
+            context = etree.Element(f"{{{XBRLI}}}context", id=cid)
+            ent = etree.SubElement(context, f"{{{XBRLI}}}entity")
+            identifier = etree.SubElement(ent, f"{{{XBRLI}}}identifier", scheme=SCHEMES[entity[0]])
+            identifier.text = entity[1]
+            if members:
+                segment = etree.SubElement(ent, f"{{{XBRLI}}}segment")
+                for dim, member in members:
+                    etree.SubElement(segment, f"{{{XBRLDI}}}explicitMember", dimension=dim).text = member
+            period = etree.SubElement(context, f"{{{XBRLI}}}period")
+            etree.SubElement(period, f"{{{XBRLI}}}instant").text = date.isoformat()
+            self.body.insert(len(self.contexts) - 1, context)
+        return self.contexts[key]
+
+    def item(self, element: str, context: str, value, unit: str) -> None:
+        unit_id = ITEM_TYPES[unit][1]
+        text, dec = xbrl_value(value, unit)
+        fact = etree.Element(element, contextRef=context)
+        if unit_id is not None:
+            fact.set("unitRef", unit_id)
+            self.units.add(unit_id)
+        if text is None:
+            fact.set(f"{{{XSI}}}nil", "true")
+        else:
+            if dec is not None:
+                fact.set("decimals", dec)
+            fact.text = text
+        self.body.append(fact)
+
+    def cover(self, entity, date) -> None:
+        cover = self.compilation.cover
+        if cover is None:
+            return
+        context = self.context(entity, date, {})
+        for name, field in cover.fields.items():
+            self.item(self.document_element(name, field), context, field.value, _field_unit(field))
+
+    def document_element(self, name: str, field: Field) -> str:
+        if name in DOCUMENT_ITEMS:
+            return f"{{{NS}}}{DOCUMENT_ITEMS[name][0]}"
+        element = "Cover" + camel(name)
+        self.declared.setdefault(element, Declared(element, ITEM_TYPES[_field_unit(field)][0],
+                                                   label=name.replace("_", " ").capitalize()))
+        return f"{{{self.ext_ns}}}{element}"
+
+    def statement(self, statement: Statement, entity, date) -> None:
+        if statement.title:
+            self.item(f"{{{NS}}}StatementTitle", self.context(entity, date, {}), statement.title, "text")
+        for fact in statement.facts:
+            self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, date, fact.dims),
+                      fact.value, fact.unit)
+
+    def finish(self) -> bytes:
+        for unit_id in sorted(self.units):
+            unit = etree.Element(f"{{{XBRLI}}}unit", id=unit_id)
+            for ns, local in UNITS[unit_id]:
+                prefix = {ISO4217: "iso4217", XBRLI: "xbrli", NS: "trustc"}[ns]
+                etree.SubElement(unit, f"{{{XBRLI}}}measure").text = f"{prefix}:{local}"
+            self.body.insert(len(self.contexts), unit)
+        self.root.extend(self.body)
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+    def files(self) -> dict[str, bytes]:
+        return extension_files(self.stem, self.ext_ns, list(self.declared.values()))
+
+
+def _field_unit(field: Field) -> str:
+    if isinstance(field.value, bool):
+        return "boolean"
+    if isinstance(field.value, (_dt.date, _dt.datetime)):
+        return "date"
+    return "text"
+
+
+def _date(field: Optional[Field]) -> Optional[_dt.date]:
+    value = field.value if field is not None else None
+    return value if isinstance(value, _dt.date) else None
+
+
+def entity_of(compilation: Compilation, statement: Optional[Statement]) -> tuple[str, str]:
+    """The trust a context is about: its series (and pool), else the registrant, else the CIK."""
+    if statement is not None and statement.series:
+        return "series", statement.series + (f" pool {statement.pool}" if statement.pool else "")
+    if statement is not None and statement.pool:
+        return "pool", statement.pool
+    registrant = compilation.cover.fields.get("registrant") if compilation.cover else None
+    if registrant is not None and str(registrant.value).strip():
+        return "registrant", " ".join(str(registrant.value).split())
+    cik = compilation.envelope.fields.get("cik") if compilation.envelope is not None else None
+    if cik is not None and str(cik.value).strip():
+        return "cik", str(cik.value).strip()
+    return "registrant", compilation.source.path
+
+
+def build(compilation: Compilation, stem: str) -> Instance:
+    instance = Instance(compilation, stem)
+    report_date = _date(compilation.cover.fields.get("report_date")) if compilation.cover else None
+    dates = [d for d in (_date(s.distribution_date) for s in compilation.statements) if d]
+    cover_date = report_date or (dates[0] if dates else None)
+    single = compilation.statements[0] if len(compilation.statements) == 1 else None
+    skipped = []
+    if cover_date is not None:
+        instance.cover(entity_of(compilation, single), cover_date)
+    elif compilation.cover is not None and compilation.cover.fields:
+        skipped.append(f"{len(compilation.cover.fields)} cover fields")
+    for index, statement in enumerate(compilation.statements, 1):
+        date = _date(statement.distribution_date) or cover_date
+        if date is None:
+            skipped.append(f"statement {index} ({len(statement.facts)} facts)")
+            continue
+        instance.statement(statement, entity_of(compilation, statement), date)
+    if skipped:
+        # An XBRL fact needs a period: say what had none instead of dropping it silently.
+        instance.root.append(etree.Comment(" not written, no date to give a period: " + "; ".join(skipped) + " "))
+    return instance
+
+
+def default_stem(compilation: Compilation) -> str:
+    return safe_stem(compilation.source.path or "input")
+
+
+class XBRLEmitter(Emitter):
+    name = "xml"
+    description = "an XBRL 2.1 instance (with -o also the trustc taxonomy it references, ready to validate)"
+    extension = ".xml"
+
+    def emit(self, compilation: Compilation) -> str:
+        return build(compilation, default_stem(compilation)).finish().decode("utf-8")
+
+    def write(self, compilation: Compilation, directory: str, stem: str) -> list[str]:
+        instance = build(compilation, stem)
+        outputs = {f"{stem}{self.extension}": instance.finish(), **instance.files(), **base_files()}
+        paths = []
+        for name, data in outputs.items():
+            atomic_write(f"{directory}/{name}", data)
+            paths.append(f"{directory}/{name}")
+        return paths
