@@ -114,6 +114,42 @@ def _compile_batch(args, emitter) -> int:
     return EXIT_ERRORS if summary.diagnostics else EXIT_OK
 
 
+def cmd_check(args) -> int:
+    from .compiler.checks import CHECKS
+    from .compiler.checks.render import console, render
+    from .compiler.driver import compile_source, read_source
+
+    if args.list:
+        for check in CHECKS:
+            print(f"{check.id:<22} {check.severity:<8} {check.description}")
+        return EXIT_OK
+    inputs = list(_inputs(args.paths))
+    if not inputs:
+        raise UsageError("no input files found")
+    out = console(sys.stdout)
+    status, compiled, counts = EXIT_OK, 0, {"error": 0, "warning": 0, "info": 0}
+    failing = {"error", "warning"} if args.strict else {"error"}
+    for path in inputs:
+        try:
+            source = read_source(path)
+        except CompileError as exc:
+            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+            status = EXIT_NOTHING
+            continue
+        compilation = compile_source(source, args.format)
+        compiled += 1
+        for d in compilation.diagnostics:
+            counts[d.severity] = counts.get(d.severity, 0) + 1
+            if d.severity != "info" or args.notes:
+                render(out, path, d, source.lines)
+        if any(d.severity in failing for d in compilation.diagnostics) and status == EXIT_OK:
+            status = EXIT_ERRORS
+    hidden = "" if args.notes or not counts["info"] else " (--notes shows them)"
+    print(f"{compiled} file(s) checked: {counts['error']} error(s), {counts['warning']} warning(s), "
+          f"{counts['info']} note(s){hidden}", file=sys.stderr)
+    return EXIT_NOTHING if compiled == 0 else status
+
+
 def cmd_schema(args) -> int:
     from .emitters.json import schema_text
 
@@ -178,6 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="with -o: run on the Dask cluster at ADDRESS (tcp://host:8786)")
     p.add_argument("--dask", action="store_true", help="with -o: run on a local Dask cluster")
     p.set_defaults(func=cmd_compile)
+
+    p = sub.add_parser("check", help="compile filings and report where their arithmetic does not add up",
+                       description="Compile filings and print every diagnostic compiler-style, with the source line "
+                                   "and a caret under the figure. Exit 0 with no errors, 1 with errors, 2 when "
+                                   "nothing could be compiled.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="filing, folder of filings, or - for stdin")
+    p.add_argument("--strict", action="store_true", help="count warnings as errors (exit 1)")
+    p.add_argument("--notes", action="store_true", help="also print notes (which classes a totals row covers, ...)")
+    p.add_argument("--format", metavar="ID", help="force a layout instead of detecting it (see `trustc formats`)")
+    p.add_argument("--list", action="store_true", help="list the checks: id, default severity, description")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="print the JSON Schema of an output format")
     p.add_argument("name", choices=["json"], help="output format")

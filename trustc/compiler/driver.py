@@ -5,6 +5,7 @@ import os
 from typing import Optional
 
 from .ast import Compilation, Diagnostic, Document, Span, UnparsedLine
+from .checks import check_statements
 from .diagnostics import error, unparsed_line
 from .layout import LayoutResult, detect, get_layout
 from .source import NotText, SourceText, decode, read_path
@@ -85,6 +86,7 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
         merged.statements.extend(statements)
         merged.signatures.extend(result.signatures)
         diagnostics.extend(result.diagnostics)
+        diagnostics.extend(check_statements(statements))
         unparsed.extend(result.unparsed)
 
     return Compilation(
@@ -117,13 +119,17 @@ def compile_text(text: str, name: Optional[str] = None, format: Optional[str] = 
     return compile_source(decode(text.encode("utf-8"), name or "<text>"), format)
 
 
-def compile_file(path: "str | os.PathLike[str]", format: Optional[str] = None) -> Compilation:
-    """Compile one file. Raises CompileError when there is nothing to compile."""
+def read_source(path: "str | os.PathLike[str]") -> SourceText:
+    """Read one file to compile. Raises CompileError when there is nothing to compile."""
     path = os.fspath(path)
     try:
-        source = read_path(path)
+        return read_path(path)
     except NotText as exc:
         raise CompileError(error("not-text", str(exc)), path) from None
     except OSError as exc:
         raise CompileError(error("unreadable", f"{path}: {exc.strerror or exc}"), path) from None
-    return compile_source(source, format)
+
+
+def compile_file(path: "str | os.PathLike[str]", format: Optional[str] = None) -> Compilation:
+    """Compile one file. Raises CompileError when there is nothing to compile."""
+    return compile_source(read_source(path), format)

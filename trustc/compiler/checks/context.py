@@ -1,0 +1,132 @@
+"""A statement's facts as the checks see them: entities (facts sharing dimensions) and figures.
+
+An entity is every fact of one statement with the same dimensions: one class
+({class: A-1}), one group ({group: 1}), one cell of a matrix ({group: 1,
+bucket: 30-59}), the deal ({}). Checks are stated over concepts and
+dimensions, so they apply to any layout whose facts carry them.
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import Iterator, Mapping, Optional
+
+import attrs
+
+from ..ast import Fact, Statement
+from ..concepts import concepts
+from .knowledge import Knowledge
+from .quantity import Quantity, printed
+
+DimsKey = tuple[tuple[str, str], ...]
+
+
+def dims_key(dims: Mapping[str, str]) -> DimsKey:
+    return tuple(sorted(dims.items()))
+
+
+@attrs.frozen
+class Entity:
+    key: DimsKey
+    facts: Mapping[str, Fact]  # the first figure printed for each concept
+    repeats: tuple[Fact, ...]  # figures printed again for a concept already seen
+
+    @property
+    def dims(self) -> dict[str, str]:
+        return dict(self.key)
+
+    @property
+    def name(self) -> str:
+        return describe(self.key)
+
+    def number(self, concept: str) -> Optional[Decimal]:
+        fact = self.facts.get(concept)
+        return fact.value if fact is not None and isinstance(fact.value, Decimal) else None
+
+
+def describe(key: DimsKey) -> str:
+    """How a message names an entity: `A-1`, `group 1`, `group total, bucket 30-59`, `the deal`."""
+    dims = dict(key)
+    if "class" in dims:
+        rest = ", ".join(f"{k} {v}" for k, v in key if k != "class")
+        return dims["class"] + (f" ({rest})" if rest else "")
+    return ", ".join(f"{k} {v}" for k, v in key) or "the deal"
+
+
+def label(concept: str) -> str:
+    entry = concepts().get(concept)
+    return entry.label[0].lower() + entry.label[1:] if entry else concept.replace("_", " ")
+
+
+@attrs.define
+class Context:
+    statement: Statement
+    knowledge: Knowledge
+    entities: dict[DimsKey, Entity] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        firsts: dict[DimsKey, dict[str, Fact]] = {}
+        repeats: dict[DimsKey, list[Fact]] = {}
+        for fact in self.statement.facts:
+            key = dims_key(fact.dims)
+            seen = firsts.setdefault(key, {})
+            if fact.concept in seen:
+                repeats.setdefault(key, []).append(fact)
+            else:
+                seen[fact.concept] = fact
+        self.entities = {k: Entity(k, v, tuple(repeats.get(k, ()))) for k, v in firsts.items()}
+
+    def quantity(self, fact: Fact) -> Quantity:
+        k = self.knowledge
+        exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
+        return printed(fact.value, exact)
+
+    def entity(self, dims: Mapping[str, str]) -> Optional[Entity]:
+        return self.entities.get(dims_key(dims))
+
+    def classes(self) -> Iterator[Entity]:
+        """Entities of one class each (totals rows included)."""
+        dim = self.knowledge.class_dim
+        return (e for e in self.entities.values() if dim in e.dims)
+
+    def is_total(self, entity: Entity) -> bool:
+        return any(self.knowledge.is_total_member(d, v) for d, v in entity.key)
+
+    @functools.cached_property
+    def notional(self) -> dict[str, str]:
+        """Notional classes by name, with the rule that recognised each."""
+        k = self.knowledge
+        found: dict[str, str] = {}
+        for entity in self.classes():
+            name = entity.dims[k.class_dim]
+            if self.is_total(entity):
+                continue
+            why = notional_reason(entity, name, k)
+            if why:
+                found[name] = why
+        return found
+
+    def class_role(self, entity: Entity) -> set[str]:
+        name = entity.dims[self.knowledge.class_dim]
+        roles = set()
+        if name in self.notional:
+            roles.add("notional")
+        if self.knowledge.residual_name.match(name.strip()):
+            roles.add("residual")
+        return roles
+
+
+def notional_reason(entity: Entity, name: str, k: Knowledge) -> Optional[str]:
+    if k.notional_name.search(name):
+        return "its name marks an interest-only class"
+    zero = Decimal(0)
+    begin, end = entity.number("beginning_balance"), entity.number("ending_balance")
+    principal, loss = entity.number("principal_distribution"), entity.number("realized_loss")
+    if (k.falls_without_principal and begin is not None and end is not None and end < begin
+            and principal == zero and (loss or zero) == zero and "principal_distribution" in entity.facts):
+        return "its balance falls while no principal is paid and no loss is allocated"
+    original, interest = entity.number("original_balance"), entity.number("interest_distribution")
+    if (k.interest_without_balance and original == zero and (begin or zero) == zero
+            and interest is not None and interest > zero):
+        return "it is paid interest without ever having a balance"
+    return None

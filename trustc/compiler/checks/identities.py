@@ -1,0 +1,53 @@
+"""Identities within one entity: result = signed sum of terms (roll-forwards, totals of a row)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .context import Context, Entity, label
+from .knowledge import Identity
+from .quantity import ZERO, mismatch, show
+from .report import Report, arithmetic, finding, note
+
+
+def identities(check_id: str):
+    def run(ctx: Context) -> Iterator[Report]:
+        rules = [r for r in ctx.knowledge.identities if r.check == check_id]
+        for entity in ctx.entities.values():
+            for rule in rules:
+                if rule.require <= entity.facts.keys() and not (rule.unless & entity.facts.keys()):
+                    yield from apply(ctx, entity, rule)
+    run.__name__ = check_id
+    return run
+
+
+def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:
+    result = entity.facts[rule.result]
+    if entity.number(rule.result) is None or any(entity.number(c) is None for c in rule.require):
+        return
+    expected, parts, used = ZERO, [], []
+    for sign, concept in rule.terms:
+        fact = entity.facts.get(concept)
+        if fact is None:
+            continue
+        used.append(fact)
+        value = entity.number(concept)
+        shown = show(value, ctx.quantity(fact).places) if value is not None else fact.raw
+        parts.append(f"{'−' if sign < 0 else '+'} {label(concept)} {shown}")
+        if value is not None:
+            q = ctx.quantity(fact)
+            expected = expected + (q if sign > 0 else -q)
+    actual = ctx.quantity(result)
+    off = mismatch(expected, actual)
+    if off is None:
+        return
+    name = entity.dims.get(ctx.knowledge.class_dim)
+    formula = " ".join(parts).lstrip("+ ")
+    places = max(expected.places, actual.places)
+    if rule.skip_notional and name in ctx.notional:
+        yield note(f"{entity.name} is notional ({ctx.notional[name]}): its {label(rule.result)} "
+                   f"{show(actual.value, actual.places)} differs from {formula} = {show(expected.value, places)} "
+                   f"by {show(off[0], places)}, as a notional balance steps down without principal; "
+                   f"no roll-forward applies", result, used)
+        return
+    yield finding(f"{entity.name}: {label(rule.result)} does not add up: {formula}; "
+                  + arithmetic(expected, actual, *off, places), result, used)

@@ -1,0 +1,77 @@
+"""Printed figures as values with a tolerance, and the arithmetic that propagates it.
+
+A figure printed to whole dollars stands for anything within half a dollar of it,
+one printed to cents within half a cent: the tolerance is half a unit of the last
+printed digit. A sum carries the sum of its terms' tolerances; a ratio the
+first-order bound of its numerator's and denominator's. A difference inside the
+combined tolerance of the two sides is rounding, not a finding.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from attrs import frozen
+
+HALF = Decimal("0.5")
+THOUSAND = Decimal(1000)
+
+
+@frozen
+class Quantity:
+    value: Decimal
+    tolerance: Decimal
+    places: int  # decimal places to show it with
+
+    def __add__(self, other: "Quantity") -> "Quantity":
+        return Quantity(self.value + other.value, self.tolerance + other.tolerance, max(self.places, other.places))
+
+    def __neg__(self) -> "Quantity":
+        return Quantity(-self.value, self.tolerance, self.places)
+
+    def __sub__(self, other: "Quantity") -> "Quantity":
+        return self + (-other)
+
+    def per_1000(self, base: "Quantity", places: int) -> "Quantity":
+        """self / base × 1,000 (base must be non-zero)."""
+        ratio = self.value / base.value * THOUSAND
+        # d(a/b) = da/|b| + |a|·db/b², to first order
+        tolerance = (self.tolerance / abs(base.value) + abs(self.value) * base.tolerance / base.value ** 2) * THOUSAND
+        return Quantity(ratio, tolerance, places)
+
+
+ZERO = Quantity(Decimal(0), Decimal(0), 0)
+
+
+def printed(value: Decimal, exact: bool = False) -> Quantity:
+    exponent = value.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    tolerance = Decimal(0) if exact else HALF.scaleb(-places)
+    return Quantity(value, tolerance, places)
+
+
+def total(quantities: Iterable[Quantity]) -> Quantity:
+    out = ZERO
+    for q in quantities:
+        out = out + q
+    return out
+
+
+def mismatch(expected: Quantity, actual: Quantity) -> Optional[tuple[Decimal, Decimal]]:
+    """(difference, tolerance) when the two differ by more than rounding explains, else None."""
+    difference = actual.value - expected.value
+    tolerance = expected.tolerance + actual.tolerance
+    return (difference, tolerance) if abs(difference) > tolerance else None
+
+
+def show(value: Decimal, places: int) -> str:
+    """A value the way a report prints it: thousands separators, `places` decimals."""
+    return f"{value.quantize(Decimal(1).scaleb(-places)):,}"
+
+
+def show_tolerance(value: Decimal) -> str:
+    """±tolerance to two significant digits (0.5, 4.5, 0.0000063)."""
+    if not value:
+        return "0"
+    rounded = value.quantize(Decimal(1).scaleb(min(0, value.adjusted() - 1)))
+    return f"{rounded.normalize():f}" if rounded != rounded.to_integral() else f"{rounded.to_integral():,}"

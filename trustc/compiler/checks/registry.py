@@ -1,0 +1,64 @@
+"""Every check, registered here and only here: id, one-line description, default severity."""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from attrs import frozen
+
+from ..ast import Diagnostic, Statement
+from ..diagnostics import INFO, WARNING
+from .collateral import equalities, overcollateralization, repeated_figures
+from .context import Context
+from .identities import identities
+from .knowledge import Knowledge, knowledge
+from .per_thousand import per_thousand
+from .report import Report
+from .totals import class_totals, dimension_totals
+
+
+@frozen
+class Check:
+    id: str
+    description: str
+    severity: str
+    run: Callable[[Context], Iterable[Report]]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("class-roll-forward", "beginning balance − principal − realized loss + deferred interest = ending balance, "
+          "per class (notional classes are noted, not checked)", WARNING, identities("class-roll-forward")),
+    Check("distribution-total", "interest + principal = total distribution, in dollars and per $1,000",
+          WARNING, identities("distribution-total")),
+    Check("per-1000", "a per-$1,000 figure = its amount / the original balance × 1,000 (printed 0 when there is no "
+          "original balance)", WARNING, per_thousand),
+    Check("class-totals", "a totals row = the sum of the classes it covers (the subset is found and noted)",
+          WARNING, class_totals),
+    Check("group-roll-forward", "collateral beginning balance − principal components − realized losses = ending "
+          "balance, per group", WARNING, identities("group-roll-forward")),
+    Check("remittance-total", "principal components add up to total principal; scheduled interest less its "
+          "deductions is the interest remittance", WARNING, identities("remittance-total")),
+    Check("group-total", "the groups add up to the TOTAL column, figure by figure", WARNING,
+          dimension_totals("group-total")),
+    Check("delinquency-total", "delinquency buckets add up to a printed total bucket", WARNING,
+          dimension_totals("delinquency-total")),
+    Check("loan-status", "outstanding loans (count and balance) = the group's ending loan count and balance",
+          WARNING, equalities("loan-status")),
+    Check("collateral-balance", "aggregate collateral balance, loan count and realized losses = the sum over the "
+          "groups", WARNING, equalities("collateral-balance")),
+    Check("overcollateralization", "overcollateralization = collateral balance − certificate balances",
+          WARNING, overcollateralization),
+    Check("repeated-figure", "a figure printed twice prints the same value", WARNING, repeated_figures),
+)
+
+
+def check_statement(statement: Statement, checks: Iterable[Check] = CHECKS,
+                    known: Knowledge | None = None) -> Iterator[Diagnostic]:
+    ctx = Context(statement, known or knowledge())
+    for check in checks:
+        for report in check.run(ctx):
+            severity = INFO if report.note else check.severity
+            yield Diagnostic(severity, check.id, report.message, report.span, report.related)
+
+
+def check_statements(statements: Iterable[Statement]) -> list[Diagnostic]:
+    return [d for s in statements for d in check_statement(s)]

@@ -1,0 +1,160 @@
+"""Totals: a totals row against the classes it covers; a total member of a dimension against the rest."""
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from decimal import Decimal
+from typing import Iterator, Optional
+
+from ..ast import Fact
+from .context import Context, DimsKey, Entity, describe, dims_key, label
+from .quantity import Quantity, mismatch, total
+from .report import Report, arithmetic, finding, note
+
+# Subsets tried per column before giving up: keeps a failing column of a wide table cheap.
+SEARCH_BUDGET = 20_000
+
+
+def class_totals(ctx: Context) -> Iterator[Report]:
+    dim = ctx.knowledge.class_dim
+    scopes: dict[DimsKey, list[Entity]] = {}
+    for entity in ctx.classes():
+        scopes.setdefault(dims_key({d: v for d, v in entity.key if d != dim}), []).append(entity)
+    for members in scopes.values():
+        rows = [e for e in members if ctx.is_total(e)]
+        classes = [e for e in members if not ctx.is_total(e)]
+        for row in rows:
+            yield from totals_row(ctx, row, classes)
+
+
+def totals_row(ctx: Context, row: Entity, classes: list[Entity]) -> Iterator[Report]:
+    k = ctx.knowledge
+    dim = k.class_dim
+    roles = {e.dims[dim]: ctx.class_role(e) for e in classes}
+    named: dict[frozenset[str], str] = {}
+    for coverage in k.coverages:  # the first name of a set of classes is its simplest
+        named.setdefault(frozenset(n for n, r in roles.items() if r & set(coverage)), " and ".join(coverage))
+    found: dict[str, frozenset[str]] = {}
+    failed: list[str] = []
+    for concept, fact in row.facts.items():
+        if fact.unit not in k.additive_units or row.number(concept) is None:
+            continue
+        terms = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept) is not None}
+        if not terms:
+            continue
+        left_out = cover(ctx, fact, terms, list(dict.fromkeys([*found.values(), *named])), k.max_left_out)
+        if left_out is None:
+            failed.append(concept)
+        else:
+            found[concept] = left_out
+    usual = Counter(found.values()).most_common(1)
+    usual_left_out = usual[0][0] if usual else frozenset()
+    for concept in failed:
+        fact = row.facts[concept]
+        terms = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept) is not None}
+        used = [f for n, f in terms.items() if n not in usual_left_out]
+        expected = total(ctx.quantity(f) for f in used)
+        actual = ctx.quantity(fact)
+        off = mismatch(expected, actual)
+        places = max(expected.places, actual.places)
+        which = covered(usual_left_out, named, terms)
+        yield finding(f"{row.name}: {label(concept)} is not the sum of the classes this row covers ({which}), nor "
+                      f"of any set leaving out at most {k.max_left_out} classes; "
+                      + arithmetic(expected, actual, *off, places), fact, used)
+    by_cover: dict[str, list[str]] = {}
+    for concept, left_out in found.items():
+        nonzero = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept)}
+        if left_out & nonzero.keys():
+            by_cover.setdefault(covered(left_out, named, nonzero), []).append(concept)
+    for which, concepts in by_cover.items():
+        facts = [row.facts[c] for c in concepts]
+        yield note(f"{row.name}: this totals row's {', '.join(label(c) for c in concepts)} "
+                   f"add{'s' if len(concepts) == 1 else ''} up {which}", facts[0], facts)
+
+
+def covered(left_out: frozenset[str], named: dict[frozenset[str], str], terms) -> str:
+    """Which classes a coverage sums, in words: `every class but the notional ones (A-IO, B-IO)`."""
+    if not left_out:
+        return "every class"
+    shown = ", ".join(n for n in terms if n in left_out) or ", ".join(sorted(left_out))
+    if left_out in named:
+        return f"every class but the {named[left_out]} ones ({shown})"
+    return f"every class but {shown}"
+
+
+def cover(ctx: Context, fact: Fact, terms: dict[str, Fact], tried: list[frozenset[str]],
+          max_left_out: int) -> Optional[frozenset[str]]:
+    """The classes a totals figure leaves out: a named coverage first, then the fewest left out."""
+    # Integers in the smallest printed unit make the search cheap and exact.
+    quantities = {n: ctx.quantity(f) for n, f in terms.items()}
+    actual = ctx.quantity(fact)
+    places = max([q.places for q in quantities.values()] + [actual.places])
+    scale = Decimal(1).scaleb(places + 1)  # one more digit: tolerances are half units
+
+    def ints(q: Quantity) -> tuple[int, int]:
+        return int(q.value * scale), int(q.tolerance * scale)
+
+    value = {n: ints(q) for n, q in quantities.items()}
+    target, target_tol = ints(actual)
+    whole = sum(v for v, _t in value.values())
+    whole_tol = sum(t for _v, t in value.values()) + target_tol
+
+    def fits(left_out) -> bool:
+        return abs(whole - sum(value[n][0] for n in left_out) - target) <= whole_tol - sum(value[n][1] for n in left_out)
+
+    for left_out in tried:
+        if fits(left_out & value.keys()):
+            return left_out
+    candidates = [n for n, (v, _t) in value.items() if v]
+    budget = SEARCH_BUDGET
+    for size in range(1, min(max_left_out, len(candidates)) + 1):
+        for left_out in itertools.combinations(candidates, size):
+            budget -= 1
+            if budget < 0:
+                return None
+            if fits(left_out):
+                return frozenset(left_out)
+    return None
+
+
+def dimension_totals(check_id: str):
+    def run(ctx: Context) -> Iterator[Report]:
+        for dim, (totals, units, check) in ctx.knowledge.dimension_totals.items():
+            if check == check_id:
+                yield from along(ctx, dim, units)
+    run.__name__ = check_id
+    return run
+
+
+def along(ctx: Context, dim: str, units) -> Iterator[Report]:
+    """Each total member of `dim` against the sum of the other members, figure by figure."""
+    k = ctx.knowledge
+    lines: dict[tuple, dict[str, list[Fact]]] = {}
+    for entity in ctx.entities.values():
+        dims = entity.dims
+        if dim not in dims:
+            continue
+        rest = dims_key({d: v for d, v in dims.items() if d != dim})
+        is_total = k.is_total_member(dim, dims[dim])
+        for concept, fact in entity.facts.items():
+            if fact.unit in units and entity.number(concept) is not None:
+                slot = lines.setdefault((concept, rest), {"total": [], "members": []})
+                slot["total" if is_total else "members"].append(fact)
+    for (concept, rest), slot in lines.items():
+        if not slot["members"]:
+            continue
+        expected = total(ctx.quantity(f) for f in slot["members"])
+        for fact in slot["total"]:
+            actual = ctx.quantity(fact)
+            off = mismatch(expected, actual)
+            if off:
+                where = f" ({describe(rest)})" if rest else ""
+                parts = " + ".join(f"{fact_dim(f, dim)} {f.raw}" for f in slot["members"])
+                yield finding(f"{fact_dim(fact, dim)}{where}: {label(concept)} is not the sum of the other "
+                              f"{dim}s: {parts}; "
+                              + arithmetic(expected, actual, *off, max(expected.places, actual.places)),
+                              fact, slot["members"])
+
+
+def fact_dim(fact: Fact, dim: str) -> str:
+    return f"{dim} {fact.dims[dim]}"
