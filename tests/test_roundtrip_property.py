@@ -12,7 +12,7 @@ from trustc.compiler.ast import ClassBalance, Compilation, Fact, Field, SourceIn
 from trustc.compiler.concepts import concepts
 from trustc.compiler.statement import class_key
 
-from .test_roundtrip import statement_key
+from .test_roundtrip import CHECK_CODES, statement_key
 
 SPAN = Span(1, 1, 1, 2)
 BY_UNIT: dict[str, list[str]] = {}
@@ -89,5 +89,6 @@ def test_generated_statements_roundtrip(generated):
     original = Compilation(SourceInfo("generated", "0" * 64, 0), None, tuple(generated), (), (), ())
     text = trustc.emit(original, "statement")
     again = trustc.compile_text(text, name="generated.statement.txt")
-    assert again.diagnostics == () and again.unparsed == ()
+    # Generated figures need not add up: what the checks say of them is not a compile problem.
+    assert [d for d in again.diagnostics if d.code not in CHECK_CODES] == [] and again.unparsed == ()
     assert [statement_key(s) for s in again.statements] == [statement_key(s) for s in original.statements]

@@ -7,7 +7,7 @@ from ..ast import Fact
 from .context import Context, Entity, describe, dims_key, label
 from .knowledge import Equality
 from .quantity import Quantity, mismatch, show, total
-from .report import Report, arithmetic, finding
+from .report import Report, arithmetic, figure, finding
 
 
 def equalities(check_id: str):
@@ -62,7 +62,7 @@ def compare(ctx: Context, fact: Fact, entity: Entity, concept: str, parts: list[
     off = mismatch(expected, actual)
     if off is None:
         return
-    source = " + ".join(f"{describe(dims_key(f.dims))} {f.raw}" for f in parts) if len(parts) > 1 else parts[0].raw
+    source = " + ".join(f"{describe(dims_key(f.dims))} {figure(f)}" for f in parts) if len(parts) > 1 else figure(parts[0])
     yield finding(f"{entity.name}: {label(fact.concept)} is not the {label(concept)} printed elsewhere "
                   f"({source}){why}; " + arithmetic(expected, actual, *off, max(expected.places, actual.places)),
                   fact, parts)
@@ -102,7 +102,7 @@ def overcollateralization(ctx: Context) -> Iterator[Report]:
     off = mismatch(expected, actual)
     places = max(expected.places, actual.places)
     names = ", ".join(e.name for e in scope)
-    coll = " + ".join(f.raw for f in collateral)
+    coll = " + ".join(figure(f) for f in collateral)
     bond_total = total(ctx.quantity(f) for f in bonds)
     main = amount[0]
     yield finding(f"{label(oc['amount'])} is not collateral {coll} − certificates "
@@ -117,4 +117,4 @@ def repeated_figures(ctx: Context) -> Iterator[Report]:
             first = entity.facts[again.concept]
             if isinstance(first.value, type(again.value)) and first.value != again.value:
                 yield finding(f"{entity.name}: {label(again.concept)} is printed twice with different values: "
-                              f"{first.raw} at line {first.span.line} and {again.raw} here", again, [first])
+                              f"{figure(first)} at line {first.span.line} and {figure(again)} here", again, [first])

@@ -6,7 +6,7 @@ from typing import Iterator
 from .context import Context, Entity, label
 from .knowledge import Identity
 from .quantity import ZERO, mismatch, show
-from .report import Report, arithmetic, finding, note
+from .report import Report, arithmetic, figure, finding, note
 
 
 def identities(check_id: str):
@@ -31,7 +31,7 @@ def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:
             continue
         used.append(fact)
         value = entity.number(concept)
-        shown = show(value, ctx.quantity(fact).places) if value is not None else fact.raw
+        shown = figure(fact)
         parts.append(f"{'−' if sign < 0 else '+'} {label(concept)} {shown}")
         if value is not None:
             q = ctx.quantity(fact)

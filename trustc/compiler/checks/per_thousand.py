@@ -6,7 +6,7 @@ from typing import Iterator
 
 from .context import Context, Entity, label
 from .quantity import mismatch, printed, show
-from .report import Report, arithmetic, finding, note
+from .report import Report, arithmetic, figure, finding, note
 
 
 def per_thousand(ctx: Context) -> Iterator[Report]:
@@ -43,9 +43,9 @@ def one(ctx: Context, entity: Entity, per_concept: str, amount_concept: str) -> 
         expected = printed(Decimal(k.undefined_printed_as), exact=True)
         off = mismatch(expected, shown)
         if off:
-            amount = f" (its {label(amount_concept)} is {amount_fact.raw})" if amount_fact is not None else ""
-            yield finding(f"{what} prints {per_fact.raw}, but {entity.name} has no {label(k.per_1000_base)} "
-                          f"({base_fact.raw}) to divide by{amount}: such a figure is printed as "
+            amount = f" (its {label(amount_concept)} is {figure(amount_fact)})" if amount_fact is not None else ""
+            yield finding(f"{what} prints {figure(per_fact)}, but {entity.name} has no {label(k.per_1000_base)} "
+                          f"({figure(base_fact)}) to divide by{amount}: such a figure is printed as "
                           f"{show(expected.value, shown.places)}; " + arithmetic(expected, shown, *off, places),
                           per_fact, [base_fact, amount_fact])
         return
@@ -55,6 +55,6 @@ def one(ctx: Context, entity: Entity, per_concept: str, amount_concept: str) -> 
     expected = ctx.quantity(amount_fact).per_1000(ctx.quantity(base_fact), places)
     off = mismatch(expected, shown)
     if off:
-        yield finding(f"{what} does not match {label(amount_concept)} {amount_fact.raw} / "
-                      f"{label(k.per_1000_base)} {base_fact.raw} × 1,000; "
+        yield finding(f"{what} does not match {label(amount_concept)} {figure(amount_fact)} / "
+                      f"{label(k.per_1000_base)} {figure(base_fact)} × 1,000; "
                       + arithmetic(expected, shown, *off, places), per_fact, [amount_fact, base_fact])

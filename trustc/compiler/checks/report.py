@@ -1,12 +1,13 @@
 """What a check says: a finding (the check's severity) or a note (always info)."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterable, Optional
 
 from attrs import frozen
 
 from ..ast import Fact, Span
-from .quantity import Quantity, show, show_tolerance
+from .quantity import Quantity, printed, show, show_tolerance
 
 
 @frozen
@@ -19,6 +20,13 @@ class Report:
 
 def spans(facts: Iterable[Optional[Fact]], but: Optional[Fact] = None) -> tuple[Span, ...]:
     return tuple(f.span for f in facts if f is not None and f is not but)
+
+
+def figure(fact: Fact) -> str:
+    """A figure in a message, written one way whatever the layout printed (`1,000.00000`, `N/A`)."""
+    if isinstance(fact.value, Decimal):
+        return show(fact.value, printed(fact.value).places)
+    return fact.raw
 
 
 def arithmetic(expected: Quantity, actual: Quantity, difference, tolerance, places: int) -> str:

@@ -9,7 +9,7 @@ from typing import Iterator, Optional
 from ..ast import Fact
 from .context import Context, DimsKey, Entity, describe, dims_key, label
 from .quantity import Quantity, mismatch, total
-from .report import Report, arithmetic, finding, note
+from .report import Report, arithmetic, figure, finding, note
 
 # Subsets tried per column before giving up: keeps a failing column of a wide table cheap.
 SEARCH_BUDGET = 20_000
@@ -149,7 +149,7 @@ def along(ctx: Context, dim: str, units) -> Iterator[Report]:
             off = mismatch(expected, actual)
             if off:
                 where = f" ({describe(rest)})" if rest else ""
-                parts = " + ".join(f"{fact_dim(f, dim)} {f.raw}" for f in slot["members"])
+                parts = " + ".join(f"{fact_dim(f, dim)} {figure(f)}" for f in slot["members"])
                 yield finding(f"{fact_dim(fact, dim)}{where}: {label(concept)} is not the sum of the other "
                               f"{dim}s: {parts}; "
                               + arithmetic(expected, actual, *off, max(expected.places, actual.places)),
