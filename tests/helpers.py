@@ -25,6 +25,8 @@ def figure_spans(compilation: Compilation) -> tuple[set[Span], list[Span]]:
     """Exact spans of facts, and the wider spans (labels, diagnostics) that account for a token."""
     exact = {f.span for f in compilation.facts()}
     wider = [f.label_span for f in compilation.facts() if f.label_span is not None]
+    # a text or date fact accounts for the digits inside it ("3 Park Plaza", "December 15, 1998")
+    wider += [f.span for f in compilation.facts() if f.unit in ("text", "date")]
     wider += [d.span for d in compilation.diagnostics if d.span is not None and d.code != "unparsed-line"]
     return exact, wider
 

@@ -19,7 +19,7 @@ from .ast import ClassBalance, Diagnostic, Fact, Span
 from .columns import Cell, Column, split_cells, stack_headers
 from .concepts import concept
 from .diagnostics import warning
-from .numbers import NotAFigure, parse_boolean, parse_number
+from .numbers import NotAFigure, parse_boolean, parse_date, parse_number
 
 
 def norm(label: str) -> str:
@@ -37,6 +37,11 @@ def figure_value(raw: str, unit: str):
     text = raw.strip()
     if unit == "text":
         return text
+    if unit == "date":
+        value = parse_date(text)
+        if value is None:
+            raise NotAFigure(raw)
+        return value
     if unit == "boolean":
         value = parse_boolean(text)
         if value is None:
