@@ -42,6 +42,8 @@ def values(draw, unit):
         return draw(text_values)
     if unit == "boolean":
         return draw(st.booleans())
+    if unit == "date":  # the Bankers Trust parties block: record and distribution dates
+        return draw(st.dates(min_value=_dt.date(1990, 1, 1), max_value=_dt.date(2030, 12, 31)))
     return draw(decimals())
 
 

@@ -19,7 +19,7 @@ from .ast import ClassBalance, Diagnostic, Fact, Span
 from .columns import Cell, Column, split_cells, stack_headers
 from .concepts import concept
 from .diagnostics import warning
-from .numbers import NotAFigure, parse_boolean, parse_date, parse_number
+from .numbers import NOT_AVAILABLE, NotAFigure, parse_boolean, parse_date, parse_number
 
 
 def norm(label: str) -> str:
@@ -39,7 +39,7 @@ def figure_value(raw: str, unit: str):
         return text
     if unit == "date":
         value = parse_date(text)
-        if value is None:
+        if value is None and text not in NOT_AVAILABLE:
             raise NotAFigure(raw)
         return value
     if unit == "boolean":

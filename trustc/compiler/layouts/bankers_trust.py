@@ -5,7 +5,8 @@ Choices, so that they are stated once:
   the distribution date, the collateral and the parties, and their classes
   are distinct (I-1F, R-I / A-1F, R-II). Facts of a class table printed under
   a "REMIC I" heading carry the dimension `remic` ("I"); the TOTALS row of
-  such a table is not a class: its facts carry `class` "Total" and `remic`.
+  such a table is not a class: its facts carry only `remic` (the REMIC as a
+  whole), so `classes` lists certificate classes only.
 - A table whose columns are the groups (FIXED GROUP / ADJ GROUP / TOTAL)
   gives each figure the dimension `group`: "fixed", "adj", "total" (a
   "GROUP 2" column gives "2", as in the US Bank layout).
@@ -314,8 +315,9 @@ class BankersTrustAssembler:
             self.title = piece
         self.remic = piece.remic.value.split()[-1] if piece.remic is not None else None
 
-    def class_dims(self, name: str) -> dict:
-        return {"class": name, "remic": self.remic} if self.remic else {"class": name}
+    def class_dims(self, name: Optional[str]) -> dict:
+        dims = {"class": name} if name else {}
+        return {**dims, "remic": self.remic} if self.remic else dims
 
     def class_table(self, piece: ClassTable) -> None:
         columns = header_columns(piece.headers)
@@ -332,7 +334,7 @@ class BankersTrustAssembler:
             self.class_cells(known, name, label, values, columns, row, record=True)
         if piece.totals is not None:
             label, values = label_and_values(piece.totals)
-            self.class_cells(known, "Total", label, values, columns, piece.totals, record=False)
+            self.class_cells(known, None, label, values, columns, piece.totals, record=False)
 
     def class_cells(self, known, name, label, values, columns, row: Token, record: bool) -> None:
         for cell, column in assign(values, columns):
