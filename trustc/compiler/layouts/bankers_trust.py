@@ -63,10 +63,10 @@ GROUP_ROWS = {
         "less: realized losses": "principal_realized_losses", "total principal": "total_principal_remittance",
     },
     "sources of interest": {
-        "scheduled interest": "scheduled_interest", "repurchases/substitutions": "repurchased_interest",
+        "scheduled interest": "gross_scheduled_interest", "repurchases/substitutions": "repurchased_interest",
         "liquidation proceeds": "liquidation_proceeds_interest", "insurance proceeds": "insurance_proceeds_interest",
         "other interest": "other_interest", "less: delinquent interest": "delinquent_interest",
-        "less: ppis": "pool_prepayment_interest_shortfall", "less: ppis civil relief shortfall": "relief_act_shortfall",
+        "less: ppis": "pool_prepayment_interest_shortfall", "less: ppis civil relief shortfall": "civil_relief_interest_shortfall",
         "less: current servicing fees": "current_servicing_fees", "less: realized losses": "interest_realized_losses",
         "plus: compensating interest": "compensating_interest", "plus: interest advanced amount": "interest_advanced",
         "plus: capitalized interest amount": "capitalized_interest", "plus: closing date deposit": "closing_date_deposit",
