@@ -159,9 +159,11 @@ def complete(parser: InteractiveParser) -> Optional[Any]:
         current, path = queue.popleft()
         choices = current.choices()
         if "$END" in choices:
-            for kind in path:
-                parser.feed_token(synthetic(kind, parser))
-            return parser.feed_eof()
+            # LALR merges lookaheads: a state may list $END and still fail on it after reducing.
+            try:
+                return current.copy().feed_eof()
+            except UnexpectedInput:
+                pass
         if len(path) >= MAX_COMPLETION:
             continue
         for kind in sorted(choices):

@@ -12,23 +12,10 @@ from typing import Any, Iterable, Optional
 import attrs
 from lark import Token, Transformer, Tree
 
-from ..ast import Cover, Field, Signature, Span
-from ..columns import split_cells
+from ..ast import Field, Signature
+from ..cover import assemble_cover, date_field, joined_field, kind, stripped_field
+from ..diagnostics import unparsed_line
 from ..layout import Layout, LayoutResult
-from ..numbers import find_date
-
-PHONE = re.compile(r"\(?\d{3}\)?[ .-]*\d{3}[ .-]\d{4}")
-ZIP = re.compile(r"\d{5}(?:-\d{4})?")
-COVER_FIELDS = (
-    "form_type", "report_date", "registrant", "state_of_incorporation", "commission_file_number",
-    "irs_employer_id", "address", "zip", "phone",
-)
-
-
-def kind(token: Token) -> str:
-    """A line kind without the namespace Lark gives terminals of an %imported grammar."""
-    return token.type.rsplit("__", 1)[-1]
-
 
 def tokens_of(children: Iterable[Any]) -> list[Token]:
     out: list[Token] = []
@@ -75,147 +62,34 @@ class Form8KTransformer(Transformer):
         return children
 
 
-def text_field(token: Token, start: int, end: int, value: Any = None) -> Field:
-    raw = token.value[start:end]
-    return Field(raw if value is None else value, raw, Span(token.line, start + 1, token.line, end + 1))
-
-
-def stripped_field(token: Token, start: int = 0, end: Optional[int] = None) -> Optional[Field]:
-    """The non-blank part of token.value[start:end] as a Field."""
-    text = token.value
-    end = len(text) if end is None else end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return text_field(token, start, end) if end > start else None
-
-
-def joined_field(fields: list[Field], sep: str = ", ") -> Optional[Field]:
-    """Several printed lines as one value; the span runs from the first to the last."""
-    if not fields:
-        return None
-    first, last = fields[0].span, fields[-1].span
-    text = sep.join(str(f.value) for f in fields)
-    return Field(text, "\n".join(f.raw for f in fields), Span(first.line, first.column, last.line, last.end_column))
-
-
-def date_field(token: Token, start: int = 0) -> Optional[Field]:
-    found = find_date(token.value[start:])
-    if not found:
-        return None
-    value, s, e = found
-    return text_field(token, start + s, start + e, value)
-
-
-def _value_lines(pending: list[Token]) -> list[Token]:
-    return [t for t in pending if kind(t) not in ("RULE", "PAGE_BREAK")]
-
-
-def assemble_cover(lines: CoverLines) -> Cover:
-    fields: dict[str, Field] = {}
-    pending: list[Token] = []
-    awaiting: Optional[str] = None
-    extra_file_numbers: list[Field] = []
-
-    for token in lines.tokens:
-        k = kind(token)
-        if awaiting == "report_date" and k == "TEXT":
-            found = date_field(token)
-            if found:
-                fields["report_date"] = found
-                awaiting = None
-                continue
-        if awaiting == "phone" and k == "TEXT":
-            m = PHONE.search(token.value)
-            if m:
-                fields["phone"] = text_field(token, m.start(), m.end())
-                awaiting = None
-                continue
-        if k == "FORM_TYPE":
-            m = re.search(r"(8-K|10-D)(/A)?", token.value, re.I)
-            fields["form_type"] = text_field(token, m.start(), m.end(), m.group().upper())
-            pending = []
-        elif k == "DATE_OF_REPORT":
-            close = token.value.find(")")
-            found = date_field(token, close + 1 if close >= 0 else 0)
-            if found:
-                fields["report_date"] = found
-            else:
-                awaiting = "report_date"
-            pending = []
-        elif k == "REGISTRANT_CAPTION":
-            names = [stripped_field(t) for t in _value_lines(pending)]
-            name = joined_field([f for f in names if f], sep=" ")
-            if name:
-                fields["registrant"] = name
-            pending = []
-        elif k == "JURISDICTION_CAPTION":
-            values = _value_lines(pending)
-            if values:
-                *others, last = values
-                cells = split_cells(last.value)
-                spans = [text_field(last, c.start, c.end) for c in cells]
-                for name, field in zip(("state_of_incorporation", "commission_file_number", "irs_employer_id"), spans):
-                    fields[name] = field
-                for other in others:
-                    for c in split_cells(other.value):
-                        extra_file_numbers.append(text_field(other, c.start, c.end))
-            pending = []
-        elif k == "ADDRESS_CAPTION":
-            parts: list[Field] = []
-            for t in _value_lines(pending):
-                cells = split_cells(t.value)
-                if len(cells) > 1 and ZIP.fullmatch(cells[-1].text):
-                    fields["zip"] = text_field(t, cells[-1].start, cells[-1].end)
-                    cells = cells[:-1]
-                parts.extend(text_field(t, c.start, c.end) for c in cells)
-            address = joined_field(parts)
-            if address:
-                fields["address"] = address
-            pending = []
-        elif k == "PHONE":
-            m = PHONE.search(token.value)
-            if m:
-                fields["phone"] = text_field(token, m.start(), m.end())
-            else:
-                earlier = [t for t in _value_lines(pending) if PHONE.search(t.value)]
-                if earlier:
-                    m = PHONE.search(earlier[-1].value)
-                    fields["phone"] = text_field(earlier[-1], m.start(), m.end())
-                else:
-                    awaiting = "phone"
-            pending = []
-        elif k in ("SEC_HEADING", "FORMER_NAME_CAPTION", "CAPTION_CONTINUATION"):
-            pending = []
-        else:
-            pending.append(token)
-    if extra_file_numbers:
-        fields["other_file_numbers"] = Field(
-            [f.value for f in extra_file_numbers], "\n".join(f.raw for f in extra_file_numbers), extra_file_numbers[0].span
-        )
-    missing = tuple(name for name in COVER_FIELDS if name not in fields)
-    return Cover(fields, missing=missing)
 
 
 ANSWER_SPLIT = re.compile(r"(?<=[:?])\s{2,}|\s{2,}(?=\S+\.?\s*$)")
+
+
+ITEM = re.compile(r"\s*Item\s*(\d{1,2}(?:\.\d{1,2})?)(?:\([a-z]\))?[.:]?\s*(.*)", re.I)
+EXHIBIT = re.compile(r"\s*(?:EX-)?(\d{1,3}(?:\.\d{1,2})?)[.)]{0,2}\s+(.*\S)")
 
 
 def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
     items: list[dict] = []
     exhibits: list[dict] = []
     answer: Optional[dict] = None
+    exhibit: Optional[dict] = None
     for token in lines.tokens:
         k = kind(token)
         if k in ("ITEM_HEADING", "EXHIBITS_HEADING", "EXHIBIT_INDEX_HEADING"):
-            m = re.match(r"\s*Item\s*(\d+(?:\.\d+)?)\.?\s*(.*)", token.value, re.I)
+            m = ITEM.match(token.value)
             number, title = (m.group(1), m.group(2).strip()) if m else (None, token.value.strip())
             items.append({"item": number, "title": title, "text": [], "answers": [], "line": token.line})
-            answer = None
+            answer = exhibit = None
         elif k == "EXHIBIT_ENTRY":
-            m = re.match(r"\s*(\d{1,2}(?:\.\d{1,2})?)\.?\)?\s+(.*\S)", token.value)
-            exhibits.append({"number": m.group(1), "description": m.group(2), "line": token.line})
+            m = EXHIBIT.match(token.value)
+            exhibit = {"number": m.group(1), "description": m.group(2), "line": token.line}
+            exhibits.append(exhibit)
             answer = None
+        elif k == "EXHIBIT_CONTINUATION" and exhibit is not None:
+            exhibit["description"] += " " + token.value.strip()
         elif k == "ANSWER" and items:
             m = re.match(r"\s*(\([a-z]\)|[A-F]\.)\s+(.*\S)", token.value)
             answer = {"letter": m.group(1).strip("().").upper(), "lines": [m.group(2)], "line": token.line}
@@ -223,8 +97,6 @@ def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]
         elif k == "TEXT":
             if answer is not None:
                 answer["lines"].append(token.value.strip())
-            elif exhibits and items and items[-1]["item"] in ("7", None):
-                exhibits[-1]["description"] += " " + token.value.strip()
             elif items:
                 items[-1]["text"].append(token.value.strip())
     for item in items:
@@ -237,58 +109,91 @@ def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]
     return tuple(items), tuple(exhibits)
 
 
-def assemble_signatures(lines: SignatureLines) -> list[Signature]:
+LEGEND_START = re.compile(r"\s*Pursuant\s+to\s+the\s+requirements", re.I)
+LEGEND_END = re.compile(r"authorized\.?\s*$", re.I)
+# an unlabelled line after the signer's name and title that says in what capacity they sign
+CAPACITY = re.compile(r"\bas\b|trustee|servicer|agent|administrator|depositor|on\s+behalf", re.I)
+SIGNER_FIELDS = {"SIGNED_BY": "signed_by", "SIGNER_NAME": "name", "SIGNER_TITLE": "title", "SIGNED_DATE": "date"}
+
+
+def assemble_signatures(lines: SignatureLines) -> tuple[list[Signature], list[Token]]:
+    """The signature, and the lines printed after the block (a statement no layout read)."""
     fields: dict[str, Field] = {}
-    registrant: list[Field] = []
-    after_by = False
-    capacity: list[Field] = []
+    paragraphs: list[list[Field]] = [[]]
+    unlabelled: list[Field] = []
+    trailing: list[Token] = []
+    after_by = in_legend = False
+    last_line = None
     for token in lines.tokens:
         k = kind(token)
-        if k in ("SIGNED_BY", "SIGNER_NAME", "SIGNER_TITLE", "SIGNED_DATE"):
+        if trailing:
+            trailing.append(token)
+        elif k in SIGNER_FIELDS:
             colon = token.value.index(":")
             value = stripped_field(token, colon + 1)
-            name = {"SIGNED_BY": "signed_by", "SIGNER_NAME": "name", "SIGNER_TITLE": "title", "SIGNED_DATE": "date"}[k]
             if value:
-                if name == "date":
+                if k == "SIGNED_DATE":
                     value = date_field(token, colon + 1) or value
-                fields[name] = value
+                fields[SIGNER_FIELDS[k]] = value
             after_by = after_by or k == "SIGNED_BY"
-        elif k == "TEXT":
+            paragraphs.append([])
+        elif k in ("TEXT", "SIGNATURE_LEGEND"):
             field = stripped_field(token)
             if field is None:
                 continue
             if after_by:
-                capacity.append(field)
-            elif not field.value.lower().startswith(("pursuant", "exchange act", "report to", "thereunto", "amended")):
-                registrant.append(field)
-    if registrant:
-        # The registrant is the last paragraph before "By:" (the legend before it is prose).
-        fields["registrant"] = joined_field(registrant[-2:] if len(registrant) > 1 else registrant, sep=" ")
-    if capacity:
-        if "name" not in fields and len(capacity) > 1:
-            fields["name"] = capacity.pop(0)
-        if "title" not in fields and len(capacity) > 1:
-            fields["title"] = capacity.pop(0)
-        fields["capacity"] = joined_field(capacity, sep=" ")
-    return [Signature(fields)] if fields else []
+                slots = ("name" not in fields) + ("title" not in fields)
+                plain = sum(1 for u in unlabelled if not CAPACITY.search(u.value))
+                if CAPACITY.search(field.value) or plain < slots:
+                    unlabelled.append(field)
+                else:
+                    trailing.append(token)
+                continue
+            if k == "SIGNATURE_LEGEND" or LEGEND_START.match(token.value):
+                in_legend = True
+            if in_legend:
+                in_legend = not LEGEND_END.search(token.value)
+                paragraphs.append([])
+                continue
+            if last_line is not None and token.line > last_line + 1:
+                paragraphs.append([])
+            paragraphs[-1].append(field)
+        last_line = token.line
+    registrant = next((p for p in reversed(paragraphs) if p), None)
+    if registrant:  # the last paragraph before "By:" (the legend before it is prose)
+        fields["registrant"] = joined_field(registrant, sep=" ")
+    for name in ("name", "title"):
+        if name not in fields and unlabelled and not CAPACITY.search(unlabelled[0].value):
+            fields[name] = unlabelled.pop(0)
+    if unlabelled:
+        fields["capacity"] = joined_field(unlabelled, sep=" ")
+    return ([Signature(fields)] if fields else []), trailing
 
 
 def assemble_form(pieces: list[Any]) -> LayoutResult:
     """The cover, item and signature pieces of a parse; other pieces are left to the caller."""
     result = LayoutResult()
     items: tuple = ()
-    exhibits: tuple = ()
+    exhibits: list = []
     for piece in pieces:
         if isinstance(piece, CoverLines):
             result.cover = assemble_cover(piece)
         elif isinstance(piece, ItemLines):
             more_items, more_exhibits = assemble_items(piece)
             items += more_items
-            exhibits += more_exhibits
+            # an exhibit index repeats the list of Item 7: one entry per exhibit
+            exhibits.extend(e for e in more_exhibits if all(e["number"] != x["number"] for x in exhibits))
         elif isinstance(piece, SignatureLines):
-            result.signatures.extend(assemble_signatures(piece))
+            signatures, trailing = assemble_signatures(piece)
+            result.signatures.extend(signatures)
+            for token in trailing:
+                line, diagnostic = unparsed_line(token.line, token.value)
+                result.unparsed.append(line)
+                result.diagnostics.append(attrs.evolve(
+                    diagnostic, message=f"line {token.line} follows the signature block and no layout reads it: "
+                                        f"{token.value.strip()[:80]!r}"))
     if result.cover is not None:
-        result.cover = attrs.evolve(result.cover, items=items, exhibits=exhibits)
+        result.cover = attrs.evolve(result.cover, items=items, exhibits=tuple(exhibits))
     return result
 
 
@@ -297,11 +202,14 @@ class Form8K(Layout):
     description = "Form 8-K / 10-D cover page, items and signatures (any filer); no statement"
     grammar = "form8k.lark"
     transformer = Form8KTransformer
+    # Searched anywhere, not line by line: web copies print the cover on one line. A cover
+    # alone reaches 0.5 at most, so a statement layout that knows the report wins.
     evidence = (
-        (r"SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION", 0.15, "SEC heading"),
-        (r"(?i)^\s*FORM\s+(8-K|10-D)\s*$", 0.15, "form type line"),
-        (r"(?i)Date\s+of\s+Report", 0.1, "date of report"),
+        (r"(?i)SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION", 0.1, "SEC heading"),
+        (r"\b(?:FORM|Form)\s+(?:8-K|10-D)\b", 0.15, "form type"),
+        (r"(?i)Date\s+of\s+Report|\(\s*Date\s+of\s+earliest\s+event", 0.1, "date of report"),
         (r"(?i)\(\s*Exact\s+name\s+of", 0.1, "registrant caption"),
+        (r"(?i)Commission\s+File\s+Number|telephone\s+number,\s+including\s+area\s+code", 0.05, "cover captions"),
     )
 
     def assemble(self, pieces, view):
