@@ -214,6 +214,18 @@ def segments(token: Token) -> list[Segment]:
     return out
 
 
+def _line_fields(pieces: list[Segment]) -> list[Field]:
+    """One field per line, from its first piece to its last: a name keeps what is printed between."""
+    out: list[Field] = []
+    for piece in pieces:
+        if out and out[-1].span.line == piece.line:
+            start = out[-1].span.column - 1
+            out[-1] = text_field(piece.token, start, piece.end)
+        else:
+            out.append(piece.field())
+    return out
+
+
 class CoverReader:
     """Walks a cover's segments group by group; see the module docstring."""
 
@@ -272,7 +284,7 @@ class CoverReader:
         if "phone" in kinds and "phone" not in self.fields:
             self.take("phone", group[-1], before, after, self.phone_in)
         if "registrant" in kinds and "registrant" not in self.fields:
-            name = joined_field([s.field() for s in self.last_paragraph(before)], sep=" ")
+            name = joined_field(_line_fields(self.last_paragraph(before)), sep=" ")
             if name:
                 self.fields["registrant"] = name
         if region is not None:
