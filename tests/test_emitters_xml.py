@@ -6,14 +6,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import trustc
 from trustc.cli import main
-from trustc.emitters.taxonomy import NS, SCHEMA, XBRLI
+from trustc.compiler.ast import Compilation, SourceInfo
+from trustc.emitters.taxonomy import NS, SCHEMA, XBRLI, base_elements
 from trustc.emitters.xml import XBRLEmitter
 
 from .helpers import compiled, corpus_files
+from .test_roundtrip_property import statements
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -155,6 +159,26 @@ def test_schema_rejects_a_broken_instance(reference, tmp_path):
     broken = instance.read_text(encoding="utf-8").replace(">397000000<", ">397,000,000<", 1)
     instance.write_text(broken, encoding="utf-8")
     assert any("OriginalBalance" in e for e in lxml_validate(instance))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated=st.lists(statements(), min_size=1, max_size=2))
+def test_generated_statements_give_schema_valid_xbrl(generated, tmp_path_factory):
+    compilation = Compilation(SourceInfo("generated", "0" * 64, 0), None, tuple(generated), (), (), ())
+    instance = write(compilation, tmp_path_factory.mktemp("xbrl"), "generated")
+    assert lxml_validate(instance) == []
+    root = etree.parse(str(instance)).getroot()
+    # A statement without a date of its own takes another's; with no date at all nothing has a period.
+    dated = any(s.distribution_date is not None for s in generated)
+    written = [e for e in items(root) if etree.QName(e).localname != "StatementTitle"]
+    assert len(written) == (sum(len(s.facts) for s in generated) if dated else 0)
+    if not dated and any(s.facts for s in generated):
+        assert "not written, no date to give a period" in instance.read_text(encoding="utf-8")
+
+
+def test_taxonomy_names_are_unique():
+    names = [e.name for e in base_elements()]
+    assert len(names) == len(set(names))
 
 
 def test_xml_snapshot(reference, snapshot):

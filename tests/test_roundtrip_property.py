@@ -59,10 +59,12 @@ def statements(draw):
         facts.append(Fact(name, name, value, unit, "x", SPAN, dims))
 
     class_concepts = draw(st.lists(st.sampled_from(sorted(concepts())), max_size=6, unique=True))
-    for c in names:
-        for name in class_concepts:
-            if draw(st.booleans()) or name == class_concepts[0]:
-                fact(name, {"class": c})
+    remics = draw(st.sampled_from([[None], ["I", "II"]]))  # a class table split by a dimension of its own
+    for remic in remics:
+        for c in names:
+            for name in class_concepts:
+                if draw(st.booleans()) or name == class_concepts[0]:
+                    fact(name, {"class": c} if remic is None else {"class": c, "remic": remic})
     for name in draw(st.lists(st.sampled_from(sorted(concepts())), max_size=4, unique=True)):
         for g in groups:
             fact(name, {"group": g})
