@@ -128,3 +128,15 @@ def test_collateral_sums_over_groups_or_matches_an_ungrouped_figure():
 def test_checks_apply_only_where_their_figures_are_printed():
     assert run(fact("servicing_fee", "267,501")) == []
     assert run(klass("A", beginning_balance="900")) == []
+
+
+def test_a_totals_row_printed_without_a_class_is_checked_against_the_classes_of_its_scope():
+    # Bankers Trust: the TOTALS row of REMIC I is a fact of {remic: I}, not of a class
+    rows = [fact("ending_balance", "1,130,704.28", **{"class": "I-1F", "remic": "I"}),
+            fact("ending_balance", "803,000.00", **{"class": "I-2F", "remic": "I"}),
+            fact("ending_balance", "0.00", **{"class": "R-I", "remic": "I"}),
+            fact("ending_balance", "5.00", **{"class": "A", "remic": "II"})]
+    assert run(*rows, fact("ending_balance", "1,933,704.28", remic="I"), only="class-totals") == []
+    (d,) = run(*rows, fact("ending_balance", "1,933,714.28", remic="I"), only="class-totals")
+    assert d.message.startswith("totals row (remic I): ending balance is not the sum")
+    assert "difference 10.00, tolerance ±0.02" in d.message and len(d.related) == 3

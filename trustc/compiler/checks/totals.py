@@ -20,14 +20,20 @@ def class_totals(ctx: Context) -> Iterator[Report]:
     scopes: dict[DimsKey, list[Entity]] = {}
     for entity in ctx.classes():
         scopes.setdefault(dims_key({d: v for d, v in entity.key if d != dim}), []).append(entity)
-    for members in scopes.values():
-        rows = [e for e in members if ctx.is_total(e)]
+    for scope, members in scopes.items():
         classes = [e for e in members if not ctx.is_total(e)]
-        for row in rows:
-            yield from totals_row(ctx, row, classes)
+        for row in members:
+            if ctx.is_total(row):
+                yield from totals_row(ctx, row, classes, row.name)
+        # A totals row some layouts print without a class: the class concepts on the scope itself.
+        whole = ctx.entities.get(scope)
+        concepts = {c for e in classes for c in e.facts}
+        if whole is not None and concepts & whole.facts.keys():
+            row = Entity(scope, {c: f for c, f in whole.facts.items() if c in concepts}, ())
+            yield from totals_row(ctx, row, classes, "totals row" + (f" ({describe(scope)})" if scope else ""))
 
 
-def totals_row(ctx: Context, row: Entity, classes: list[Entity]) -> Iterator[Report]:
+def totals_row(ctx: Context, row: Entity, classes: list[Entity], name: str) -> Iterator[Report]:
     k = ctx.knowledge
     dim = k.class_dim
     roles = {e.dims[dim]: ctx.class_role(e) for e in classes}
@@ -58,7 +64,7 @@ def totals_row(ctx: Context, row: Entity, classes: list[Entity]) -> Iterator[Rep
         off = mismatch(expected, actual)
         places = max(expected.places, actual.places)
         which = covered(usual_left_out, named, terms)
-        yield finding(f"{row.name}: {label(concept)} is not the sum of the classes this row covers ({which}), nor "
+        yield finding(f"{name}: {label(concept)} is not the sum of the classes this row covers ({which}), nor "
                       f"of any set leaving out at most {k.max_left_out} classes; "
                       + arithmetic(expected, actual, *off, places), fact, used)
     by_cover: dict[str, list[str]] = {}
@@ -68,7 +74,7 @@ def totals_row(ctx: Context, row: Entity, classes: list[Entity]) -> Iterator[Rep
             by_cover.setdefault(covered(left_out, named, nonzero), []).append(concept)
     for which, concepts in by_cover.items():
         facts = [row.facts[c] for c in concepts]
-        yield note(f"{row.name}: this totals row's {', '.join(label(c) for c in concepts)} "
+        yield note(f"{name}: this totals row's {', '.join(label(c) for c in concepts)} "
                    f"add{'s' if len(concepts) == 1 else ''} up {which}", facts[0], facts)
 
 
