@@ -110,6 +110,7 @@ def test_printed_figures_carry_half_a_unit_of_their_last_digit():
     assert printed(Decimal("5857826.76")).tolerance == Decimal("0.005")
     assert printed(Decimal("3042968.8")).tolerance == Decimal("0.05")
     assert printed(Decimal("100"), exact=True).tolerance == 0
+    assert printed(Decimal("0.96677"), truncated=True).tolerance == Decimal("0.00001")
     ratio = printed(Decimal("383810")).per_1000(printed(Decimal("397000000"), exact=True), 6)
     assert ratio.value.quantize(Decimal("0.000001")) == Decimal("0.966776")
     assert ratio.tolerance == Decimal("0.5") / Decimal("397000")

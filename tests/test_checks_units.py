@@ -140,3 +140,14 @@ def test_a_totals_row_printed_without_a_class_is_checked_against_the_classes_of_
     (d,) = run(*rows, fact("ending_balance", "1,933,714.28", remic="I"), only="class-totals")
     assert d.message.startswith("totals row (remic I): ending balance is not the sum")
     assert "difference 10.00, tolerance ±0.02" in d.message and len(d.related) == 3
+
+
+def test_the_total_per_1000_is_the_sum_of_its_parts_not_a_ratio_of_its_own():
+    # RFMSI pool 2000: 0.373631 + 0.657568 = 1.031199, though 44,141.06 / 42,805.5374 = 1.0311998
+    pool = klass("(unnamed)", original_balance="42,805,537.40", principal_distribution="15,993.49",
+                 interest_distribution="28,147.57", total_distribution="44,141.06", principal_per_1000="0.373631",
+                 interest_per_1000="0.657568", total_per_1000="1.031199")
+    assert warnings(run(pool)) == []
+    pool[-1] = fact("total_per_1000", "1.031209", **{"class": "(unnamed)"})
+    (d,) = warnings(run(pool))
+    assert d.code == "distribution-total" and "difference 0.000010" in d.message

@@ -79,7 +79,7 @@ class Context:
     def quantity(self, fact: Fact) -> Quantity:
         k = self.knowledge
         exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
-        return printed(fact.value, exact)
+        return printed(fact.value, exact, fact.unit in k.truncated_units)
 
     def entity(self, dims: Mapping[str, str]) -> Optional[Entity]:
         return self.entities.get(dims_key(dims))

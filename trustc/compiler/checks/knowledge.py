@@ -40,6 +40,7 @@ class Equality:
 class Knowledge:
     exact_concepts: frozenset[str]
     exact_units: frozenset[str]
+    truncated_units: frozenset[str]
     class_dim: str
     total_name: re.Pattern
     residual_name: re.Pattern
@@ -92,6 +93,7 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
     return Knowledge(
         exact_concepts=frozenset(rounding.get("exact_concepts", ())),
         exact_units=frozenset(rounding.get("exact_units", ())),
+        truncated_units=frozenset(rounding.get("truncated_units", ())),
         class_dim=classes["dimension"],
         total_name=re.compile(classes["total_name"]),
         residual_name=re.compile(classes["residual_name"]),

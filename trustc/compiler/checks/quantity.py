@@ -2,7 +2,8 @@
 
 A figure printed to whole dollars stands for anything within half a dollar of it,
 one printed to cents within half a cent: the tolerance is half a unit of the last
-printed digit. A sum carries the sum of its terms' tolerances; a ratio the
+printed digit (a whole unit for figures report writers truncate, such as
+per-$1,000 factors). A sum carries the sum of its terms' tolerances; a ratio the
 first-order bound of its numerator's and denominator's. A difference inside the
 combined tolerance of the two sides is rounding, not a finding.
 """
@@ -43,10 +44,11 @@ class Quantity:
 ZERO = Quantity(Decimal(0), Decimal(0), 0)
 
 
-def printed(value: Decimal, exact: bool = False) -> Quantity:
+def printed(value: Decimal, exact: bool = False, truncated: bool = False) -> Quantity:
+    """A printed figure: half a unit of its last digit, a whole one if it may be truncated."""
     exponent = value.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
-    tolerance = Decimal(0) if exact else HALF.scaleb(-places)
+    tolerance = Decimal(0) if exact else (Decimal(1) if truncated else HALF).scaleb(-places)
     return Quantity(value, tolerance, places)
 
 
