@@ -15,10 +15,6 @@ from trustc.compiler.statement import class_key
 from .test_roundtrip import CHECK_CODES, statement_key
 
 SPAN = Span(1, 1, 1, 2)
-BY_UNIT: dict[str, list[str]] = {}
-for _name, _c in concepts().items():
-    BY_UNIT.setdefault(_c.unit, []).append(_name)
-UNITS = sorted(u for u in BY_UNIT if u != "date")  # no layout prints a date as a table figure
 
 words = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9/#.&-]{0,8}", fullmatch=True)
 text_values = st.lists(words, min_size=1, max_size=3).map(" ".join)
