@@ -1,24 +1,37 @@
 """Speed of trustc on the corpus (a script, not a test: timings vary by machine).
 
-    python benchmarks/bench.py [--repeat N]
+    python benchmarks/bench.py [--repeat N] [--files N] [--quick]
 
-Prints the median full compile of the reference filing (parse, AST, JSON)
-beside one regex tokenizing pass over the same file (the floor for any
-tokenizing compiler, see ../shared/design/NOTES.md) and their ratio.
+Prints, in one run:
+- the median full compile of the reference filing (read, parse, AST, whatever
+  checks the driver runs, JSON) beside one regex tokenizing pass over the same
+  file (the floor for any tokenizing compiler, see ../shared/design/NOTES.md)
+  and their ratio (goal: at most 3x);
+- MB/s of the full compile on the reference and on the 560 KB RFMSI excerpt
+  (goal: the same, i.e. linear in the input);
+- files/s of `trustc compile DIR -o OUT` over N copies of the reference with 1
+  and with 2 jobs (goal: 2 jobs at least 1.7x one job), each batch in a fresh
+  process, with its peak memory (parent and largest worker) beside a batch a
+  tenth the size (goal: flat in the number of files).
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-import trustc
-from trustc.compiler.layout import layouts
-
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "corpus" / "filings" / "absc-2003-he2_8k_2003-12-15.txt"
+FILINGS = ROOT / "corpus" / "filings"
+REFERENCE = FILINGS / "absc-2003-he2_8k_2003-12-15.txt"
+EXCERPT = FILINGS / "rfmsi-conduit_8k_2000-12-26.excerpt.txt"
 # One alternation of the token shapes the grammar distinguishes: figures, words, rules, newlines.
 TOKENS = re.compile(r"\(?[-+]?\$?\d[\d,]*(?:\.\d+)?\)?%?|N/A|[A-Za-z][\w.'/()-]*|-{3,}|=+|\n|\S")
 
@@ -32,26 +45,98 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def batch_child(folder: str, jobs: int) -> None:
+    """Run in a fresh process: one batch, then its time and peak memory as JSON on stdout."""
+    import resource
+
+    from trustc import batch
+
+    out = tempfile.mkdtemp(prefix="trustc-bench-out-")
+    try:
+        start = time.perf_counter()
+        summary = batch.run([folder], out, jobs=jobs)
+        seconds = time.perf_counter() - start
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps({
+        "seconds": seconds, "files": summary.total, "failed": summary.failed,
+        "rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }))
+
+
+def run_batch(folder: Path, jobs: int) -> dict:
+    cmd = [sys.executable, __file__, "--batch-child", str(folder), str(jobs)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def copies(n: int, where: Path) -> Path:
+    folder = where / f"copies-{n}"
+    folder.mkdir()
+    data = REFERENCE.read_bytes()
+    for i in range(n):
+        (folder / f"filing-{i:06}.txt").write_bytes(data)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=200, help="compiles per median (default 200)")
+    parser.add_argument("--files", type=int, default=1000, help="copies of the reference in the batch (1000)")
+    parser.add_argument("--quick", action="store_true", help="only the single-file figures")
+    parser.add_argument("--batch-child", nargs=2, metavar=("DIR", "JOBS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.batch_child:
+        batch_child(args.batch_child[0], int(args.batch_child[1]))
+        return
+
+    import trustc
+    from trustc.compiler.layout import layouts
+
     for cls in layouts().values():
         cls.parser()  # built once per process, as in a real run
 
     def regex_pass():
         sum(1 for _ in TOKENS.finditer(REFERENCE.read_text(encoding="utf-8")))
 
-    def full_compile():
-        trustc.emit(trustc.compile_file(str(REFERENCE)), "json")
+    def full_compile(path=REFERENCE):
+        trustc.emit(trustc.compile_file(str(path)), "json")
 
     full_compile()
     floor = median_ms(regex_pass, args.repeat)
     full = median_ms(full_compile, args.repeat)
-    print(f"reference filing ({REFERENCE.stat().st_size:,} bytes)")
+    size = REFERENCE.stat().st_size
+    print(f"reference filing ({size:,} bytes, {len(REFERENCE.read_bytes().splitlines())} lines)")
     print(f"  regex tokenizing pass : {floor:8.3f} ms")
     print(f"  full compile + JSON   : {full:8.3f} ms")
-    print(f"  ratio                 : {full / floor:8.2f}x")
+    print(f"  ratio                 : {full / floor:8.2f}x   (goal <= 3x)")
+
+    big = EXCERPT.stat().st_size
+    excerpt = median_ms(lambda: full_compile(EXCERPT), max(3, args.repeat // 40))
+    small_rate, big_rate = size / 1e3 / full, big / 1e3 / excerpt
+    print(f"throughput (full compile + JSON)")
+    print(f"  reference   {size / 1e3:7.1f} KB : {small_rate:6.2f} MB/s")
+    print(f"  RFMSI excerpt {big / 1e3:5.1f} KB : {big_rate:6.2f} MB/s   ({excerpt:.1f} ms; "
+          f"{big_rate / small_rate:.2f}x the reference's rate, goal 1.0x)")
+    if args.quick:
+        return
+
+    with tempfile.TemporaryDirectory(prefix="trustc-bench-") as tmp:
+        many = copies(args.files, Path(tmp))
+        few = copies(max(1, args.files // 10), Path(tmp))
+        print(f"batch: trustc compile DIR -o OUT (JSON), copies of the reference, fresh process each")
+        rates = {}
+        for jobs in (1, 2):
+            for folder, n in ((few, args.files // 10), (many, args.files)):
+                r = run_batch(folder, jobs)
+                assert r["files"] == n and r["failed"] == 0, r
+                rate = n / r["seconds"]
+                if folder is many:
+                    rates[jobs] = rate
+                print(f"  {n:6} files, {jobs} job{'s' if jobs > 1 else ' '}: {rate:7.1f} files/s ({r['seconds']:6.2f} s)"
+                      f"   peak memory: parent {r['rss_parent_mb']:6.1f} MB, worker {r['rss_worker_mb']:6.1f} MB")
+        print(f"  2 jobs / 1 job        : {rates[2] / rates[1]:8.2f}x   (goal >= 1.7x; {os.cpu_count()} cores here)")
 
 
 if __name__ == "__main__":

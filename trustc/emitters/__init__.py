@@ -44,8 +44,6 @@ _BUILTIN = {
 
 
 def emitters() -> dict[str, type[Emitter]]:
-    import importlib
-
     found: dict[str, type[Emitter]] = {}
     specs = dict(_BUILTIN)
     for ep in entry_points(group="trustc.emitters"):
@@ -53,15 +51,28 @@ def emitters() -> dict[str, type[Emitter]]:
         if ep.name not in _BUILTIN:
             specs[ep.name] = ep.value
     for name, spec in specs.items():
-        module, _, attr = spec.partition(":")
-        try:
-            found[name] = getattr(importlib.import_module(module), attr)
-        except Exception:  # a broken plugin must not take the compiler down
-            continue
+        cls = _load(spec)
+        if cls is not None:
+            found[name] = cls
     return dict(sorted(found.items()))
 
 
+def _load(spec: str):
+    import importlib
+
+    module, _, attr = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except Exception:  # a broken plugin must not take the compiler down
+        return None
+
+
 def get_emitter(name: str) -> Emitter:
+    # A built-in wins over a plugin of the same name, so it needs no scan of the
+    # installed packages' entry points (which costs more than compiling a filing).
+    cls = _load(_BUILTIN[name]) if name in _BUILTIN else None
+    if cls is not None:
+        return cls()
     registry = emitters()
     if name not in registry:
         raise KeyError(f"unknown output format {name!r}; known: {', '.join(registry)}")
