@@ -88,6 +88,29 @@ def test_one_changed_figure_is_found(check, line, old, new):
     assert hit[0].related  # the other figures of the arithmetic
 
 
+AAMES = REFERENCE.parent / "aames-1998-c_8k_1998-12-15.sgml.txt"
+AAMES_LINES = AAMES.read_text(encoding="utf-8").split("\n")
+# The same on the Bankers Trust filing, which prints what the reference does not.
+AAMES_FAILING = [
+    ("pool-percentage", 361, "2.28827%", "2.28837%"),  # fixed group 1-payment delinquent balance, % of pool
+    ("group-roll-forward", 548, "5,796", "5,797"),  # fixed group current number of loans
+    ("delinquency-total", 361, "2.80173%", "2.80183%"),  # fixed group total delinquent balance, % of pool
+    ("class-totals", 205, "640,191,948.34", "640,191,948.94"),  # REMIC I TOTALS current principal balance
+]
+
+
+@pytest.mark.parametrize("check, line, old, new", AAMES_FAILING, ids=[f[0] for f in AAMES_FAILING])
+def test_one_changed_figure_of_the_bankers_trust_filing_is_found(check, line, old, new):
+    assert AAMES_LINES[line - 1].count(old) == 1
+    column = AAMES_LINES[line - 1].index(old) + 1
+    at = lambda found: [d for d in found if d.code == check and (d.span.line, d.span.column) == (line, column)]  # noqa: E731
+    assert not at(diagnostics("\n".join(AAMES_LINES)))
+    lines = list(AAMES_LINES)
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    hit = at(diagnostics("\n".join(lines)))
+    assert hit and re.search(r"expected [-\d,.]+, printed [-\d,.]+; difference [-\d,.]+, tolerance ±[\d.,]+", hit[0].message)
+
+
 def test_a_difference_inside_rounding_is_not_a_finding():
     # A-1's ending balance one dollar off: beginning − principal has ±1 of rounding in it.
     text = changed(133, "314,665,768", "314,665,769")
@@ -101,7 +124,7 @@ def test_every_check_is_registered_once_with_a_description_and_is_tested():
     ids = [c.id for c in CHECKS]
     assert len(ids) == len(set(ids))
     assert all(c.description and c.severity in ("error", "warning", "info") for c in CHECKS)
-    tested = {f[0] for f in FAILING} | {"delinquency-total", "repeated-figure"}
+    tested = {f[0] for f in FAILING + AAMES_FAILING} | {"repeated-figure"}
     assert set(ids) == tested
 
 
@@ -111,7 +134,7 @@ def test_printed_figures_carry_half_a_unit_of_their_last_digit():
     assert printed(Decimal("3042968.8")).tolerance == Decimal("0.05")
     assert printed(Decimal("100"), exact=True).tolerance == 0
     assert printed(Decimal("0.96677"), truncated=True).tolerance == Decimal("0.00001")
-    ratio = printed(Decimal("383810")).per_1000(printed(Decimal("397000000"), exact=True), 6)
+    ratio = printed(Decimal("383810")).ratio(printed(Decimal("397000000"), exact=True), Decimal(1000), 6)
     assert ratio.value.quantize(Decimal("0.000001")) == Decimal("0.966776")
     assert ratio.tolerance == Decimal("0.5") / Decimal("397000")
     assert show_tolerance(Decimal("4.5")) == "4.5" and show_tolerance(Decimal("0.00000626")) == "0.0000063"

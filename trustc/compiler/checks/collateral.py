@@ -4,19 +4,10 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..ast import Fact
-from .context import Context, Entity, describe, dims_key, label
+from .context import Context, Entity, describe, dims_key, label, rules_of
 from .knowledge import Equality
 from .quantity import Quantity, mismatch, show, total
 from .report import Report, arithmetic, figure, finding
-
-
-def equalities(check_id: str):
-    def run(ctx: Context) -> Iterator[Report]:
-        for rule in ctx.knowledge.equalities:
-            if rule.check == check_id:
-                yield from equality(ctx, rule)
-    run.__name__ = check_id
-    return run
 
 
 def members(ctx: Context, concept: str, dims: dict, over: str) -> list[Fact]:
@@ -54,6 +45,9 @@ def equality(ctx: Context, rule: Equality) -> Iterator[Report]:
         if not parts:
             continue
         yield from compare(ctx, fact, entity, rule.right.concept, parts)
+
+
+equalities = rules_of("equalities", equality)
 
 
 def compare(ctx: Context, fact: Fact, entity: Entity, concept: str, parts: list[Fact], why: str = "") -> Iterator[Report]:

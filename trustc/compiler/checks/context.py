@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from typing import Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 import attrs
 
@@ -130,3 +130,15 @@ def notional_reason(entity: Entity, name: str, k: Knowledge) -> Optional[str]:
             and interest is not None and interest > zero):
         return "it is paid interest without ever having a balance"
     return None
+
+
+def rules_of(kind: str, apply: Callable[["Context", object], Iterable]) -> Callable[[str], Callable]:
+    """A check made of the rules of one kind in the data (identities, equalities, shares) that name it."""
+    def bind(check_id: str):
+        def run(ctx: Context) -> Iterator:
+            for rule in getattr(ctx.knowledge, kind):
+                if rule.check == check_id:
+                    yield from apply(ctx, rule)
+        run.__name__ = check_id
+        return run
+    return bind

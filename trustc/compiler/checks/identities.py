@@ -3,21 +3,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .context import Context, Entity, label
+from .context import Context, Entity, label, rules_of
 from .knowledge import Identity
 from .quantity import ZERO, mismatch, show
 from .report import Report, arithmetic, figure, finding, note
 
 
-def identities(check_id: str):
-    def run(ctx: Context) -> Iterator[Report]:
-        rules = [r for r in ctx.knowledge.identities if r.check == check_id]
-        for entity in ctx.entities.values():
-            for rule in rules:
-                if rule.require <= entity.facts.keys() and not (rule.unless & entity.facts.keys()):
-                    yield from apply(ctx, entity, rule)
-    run.__name__ = check_id
-    return run
+def identity(ctx: Context, rule: Identity) -> Iterator[Report]:
+    for entity in ctx.entities.values():
+        if rule.require <= entity.facts.keys() and not (rule.unless & entity.facts.keys()):
+            yield from apply(ctx, entity, rule)
+
+
+identities = rules_of("identities", identity)
 
 
 def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:

@@ -37,6 +37,16 @@ class Equality:
 
 
 @frozen
+class Share:
+    check: str
+    result: str
+    part: str
+    whole: str
+    whole_dims: frozenset[str]
+    scale: int
+
+
+@frozen
 class Knowledge:
     exact_concepts: frozenset[str]
     exact_units: frozenset[str]
@@ -57,6 +67,7 @@ class Knowledge:
     dimension_totals: Mapping[str, tuple[frozenset[str], frozenset[str], str]]  # dim -> (totals, units, check)
     identities: tuple[Identity, ...]
     equalities: tuple[Equality, ...]
+    shares: tuple[Share, ...]
     overcollateralization: Mapping[str, Any]
 
     def is_total_member(self, dim: str, value: str) -> bool:
@@ -86,6 +97,11 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         Equality(entry["check"], _selector(entry["left"]), _selector(entry["right"]), entry.get("sum_over"))
         for entry in data.get("equality", ())
     )
+    shares = tuple(
+        Share(entry["check"], entry["result"], entry["part"], entry["whole"], frozenset(entry.get("whole_dims", ())),
+              int(entry.get("scale", 100)))
+        for entry in data.get("share", ())
+    )
     dimension_totals = {
         dim: (frozenset(v.lower() for v in entry["total"]), frozenset(entry["units"]), entry["check"])
         for dim, entry in data.get("dimension_totals", {}).items()
@@ -110,6 +126,7 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
         dimension_totals=dimension_totals,
         identities=identities,
         equalities=equalities,
+        shares=shares,
         overcollateralization=dict(data.get("overcollateralization", {})),
     )
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from .context import Context, Entity, label
-from .quantity import mismatch, printed, show
+from .quantity import THOUSAND, mismatch, printed, show
 from .report import Report, arithmetic, figure, finding, note
 
 
@@ -52,7 +52,7 @@ def one(ctx: Context, entity: Entity, per_concept: str, amount_concept: str) -> 
     amount = entity.number(amount_concept)
     if amount_fact is None or amount is None:
         return
-    expected = ctx.quantity(amount_fact).per_1000(ctx.quantity(base_fact), places)
+    expected = ctx.quantity(amount_fact).ratio(ctx.quantity(base_fact), THOUSAND, places)
     off = mismatch(expected, shown)
     if off:
         yield finding(f"{what} does not match {label(amount_concept)} {figure(amount_fact)} / "

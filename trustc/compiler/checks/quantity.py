@@ -33,11 +33,11 @@ class Quantity:
     def __sub__(self, other: "Quantity") -> "Quantity":
         return self + (-other)
 
-    def per_1000(self, base: "Quantity", places: int) -> "Quantity":
-        """self / base × 1,000 (base must be non-zero)."""
-        ratio = self.value / base.value * THOUSAND
+    def ratio(self, base: "Quantity", scale: Decimal, places: int) -> "Quantity":
+        """self / base × scale (base must be non-zero): per $1,000, per cent."""
+        ratio = self.value / base.value * scale
         # d(a/b) = da/|b| + |a|·db/b², to first order
-        tolerance = (self.tolerance / abs(base.value) + abs(self.value) * base.tolerance / base.value ** 2) * THOUSAND
+        tolerance = (self.tolerance / abs(base.value) + abs(self.value) * base.tolerance / base.value ** 2) * scale
         return Quantity(ratio, tolerance, places)
 
 

@@ -13,6 +13,7 @@ from .identities import identities
 from .knowledge import Knowledge, knowledge
 from .per_thousand import per_thousand
 from .report import Report
+from .shares import shares
 from .totals import class_totals, dimension_totals
 
 
@@ -34,13 +35,15 @@ CHECKS: tuple[Check, ...] = (
     Check("class-totals", "a totals row = the sum of the classes it covers (the subset is found and noted)",
           WARNING, class_totals),
     Check("group-roll-forward", "collateral beginning balance − principal components − realized losses = ending "
-          "balance, per group", WARNING, identities("group-roll-forward")),
+          "balance, and beginning loan count − loans paid off + loans added = ending count, per group", WARNING, identities("group-roll-forward")),
     Check("remittance-total", "principal components add up to total principal; scheduled interest less its "
           "deductions is the interest remittance", WARNING, identities("remittance-total")),
     Check("group-total", "the groups add up to the TOTAL column, figure by figure", WARNING,
           dimension_totals("group-total")),
     Check("delinquency-total", "delinquency buckets add up to a printed total bucket", WARNING,
           dimension_totals("delinquency-total")),
+    Check("pool-percentage", "a delinquency or loan-status percentage = its amount (or count) / the group's pool "
+          "balance (or loan count) × 100", WARNING, shares("pool-percentage")),
     Check("loan-status", "outstanding loans (count and balance) = the group's ending loan count and balance",
           WARNING, equalities("loan-status")),
     Check("collateral-balance", "aggregate collateral balance, loan count and realized losses = the sum over the "
