@@ -64,7 +64,8 @@ class Form8KTransformer(Transformer):
 
 
 
-ANSWER_SPLIT = re.compile(r"(?<=[:?])\s{2,}|\s{2,}(?=\S+\.?\s*$)")
+# (a run of spaces is tried from its first space only: linear time on any answer)
+ANSWER_SPLIT = re.compile(r"(?<=[:?])\s{2,}|(?<=\S)\s{2,}(?=\S+\.?\s*$)")
 
 
 ITEM = re.compile(r"\s*Item\s*(\d{1,2}(?:\.\d{1,2})?)(?:\([a-z]\))?[.:]?\s*(.*)", re.I)
