@@ -61,3 +61,15 @@ def compiled(path: str):
 
         _COMPILED[path] = trustc.compile_file(path)
     return _COMPILED[path]
+
+
+def install_distribution(directory, monkeypatch, module: str, source: str, group: str, entry: str) -> None:
+    """Install a distribution the way pip leaves one: a module and a .dist-info whose
+    entry_points.txt puts `entry` ("name = module:Object") in `group`; `directory` goes on sys.path."""
+    (directory / f"{module}.py").write_text(source, encoding="utf-8")
+    info = directory / f"{module}-0.1.dist-info"
+    info.mkdir()
+    name = module.replace("_", "-")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[{group}]\n{entry}\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(directory))

@@ -7,7 +7,7 @@ import trustc
 from trustc.cli import main
 from trustc.emitters import emitters
 
-from .helpers import compiled
+from .helpers import compiled, install_distribution
 
 PLUGIN = textwrap.dedent('''
     """A third-party emitter: one line per statement with its fact count."""
@@ -25,14 +25,8 @@ PLUGIN = textwrap.dedent('''
 
 
 def install_plugin(directory, monkeypatch):
-    """Install a distribution the way pip leaves one: a module and a .dist-info with entry_points.txt."""
-    (directory / "trustc_fact_count.py").write_text(PLUGIN, encoding="utf-8")
-    info = directory / "trustc_fact_count-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: trustc-fact-count\nVersion: 0.1\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text(
-        "[trustc.emitters]\nfact-count = trustc_fact_count:CountEmitter\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(directory))
+    install_distribution(directory, monkeypatch, "trustc_fact_count", PLUGIN, "trustc.emitters",
+                         "fact-count = trustc_fact_count:CountEmitter")
 
 
 def test_builtin_emitters_are_registered():

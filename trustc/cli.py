@@ -53,6 +53,7 @@ def cmd_compile(args) -> int:
         raise UsageError(exc.args[0]) from None
     except ImportError as exc:  # an optional dependency (pyarrow for parquet) is not installed
         raise UsageError(str(exc)) from None
+    _check_format(args.format)
     if args.output:
         return _compile_batch(args, emitter)
     inputs = list(_inputs(args.paths))
@@ -173,26 +174,41 @@ def cmd_emitters(args) -> int:
     return EXIT_OK
 
 
-def cmd_detect(args) -> int:
-    from .compiler.layout import detect
-    from .compiler.source import NotText, read_path
+def _check_format(layout_id: Optional[str]) -> None:
+    from .compiler.layout import layouts
 
+    if layout_id is not None and layout_id not in layouts():
+        raise UsageError(f"unknown format {layout_id!r}; known: {', '.join(layouts())}")
+
+
+def cmd_detect(args) -> int:
+    """Each document's layout, chosen as `compile` chooses it (same function, same threshold)."""
+    from .compiler.driver import MIN_CONFIDENCE, detect_source, read_source
+
+    _check_format(args.format)
     status = EXIT_OK
     for path in _inputs(args.paths):
         try:
-            source = read_path(path)
-        except (OSError, NotText) as exc:
-            print(f"{path}: error: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            source = read_source(path)
+        except CompileError as exc:
+            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
             status = EXIT_NOTHING
             continue
-        ranked = [d for d in detect(source.view()) if d.confidence > 0]
-        if not ranked:
-            print(f"{path}: unknown (no layout recognises it)")
-            continue
-        best = ranked[0]
-        print(f"{path}: {best.layout} (confidence {best.confidence:.2f})")
-        for line in best.evidence:
-            print(f"    {line}")
+        choices = detect_source(source, args.format)
+        print(f"{path}: {len(choices)} document{'s' if len(choices) != 1 else ''}")
+        for choice in choices:
+            doc, found = choice.document, choice.detection
+            what = " ".join(filter(None, (f"document {choice.index + 1}", doc.type)))
+            where = f"{what} (lines {doc.first_line}-{doc.last_line})"
+            if doc.layout is None:
+                near = found is not None and found.confidence > 0
+                guess = f"; best {found.layout} at {found.confidence:.2f} < {MIN_CONFIDENCE:.2f}" if near else ""
+                print(f"  {where}: unknown (no layout recognises it{guess})")
+                continue
+            forced = ", forced by --format" if choice.forced else ""
+            print(f"  {where}: {doc.layout} (confidence {found.confidence:.2f}{forced})")
+            for line in found.evidence:
+                print(f"      {line}")
     return status
 
 
@@ -236,8 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("emitters", help="list the output formats")
     p.set_defaults(func=cmd_emitters)
 
-    p = sub.add_parser("detect", help="name the layout of each filing, with confidence and evidence")
+    p = sub.add_parser("detect", help="name the layout of each document of each filing, with confidence and evidence")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", metavar="ID", help="show the evidence for this layout, as `compile --format` would use it")
     p.set_defaults(func=cmd_detect)
     return parser
 

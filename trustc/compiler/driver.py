@@ -4,11 +4,13 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+import attrs
+
 from .ast import Compilation, Diagnostic, Document, Span, UnparsedLine
 from .checks import check_statements
 from .diagnostics import error, unparsed_line
-from .layout import LayoutResult, detect, get_layout
-from .source import NotText, SourceText, decode, read_path
+from .layout import Detection, LayoutResult, detect, get_layout, layouts
+from .source import LineView, NotText, SourceText, decode, read_path
 
 MIN_CONFIDENCE = 0.2
 
@@ -28,6 +30,45 @@ def _split_documents(source: SourceText):
     except ImportError:  # pragma: no cover - envelope support is optional while it is built
         return None, None
     return read_envelope(source)
+
+
+@attrs.frozen
+class LayoutChoice:
+    """A document of the input and the layout it is compiled with: what `compile` uses and `detect` prints."""
+
+    index: int
+    view: LineView
+    document: Document
+    detection: Optional[Detection]  # the chosen layout's evidence, or the best guess when none is chosen
+    forced: bool
+
+
+def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> list[LayoutChoice]:
+    """Each document holding text, with its layout: `format` if given, else the best detected above MIN_CONFIDENCE."""
+    choices = []
+    for index, piece in enumerate(slices):
+        first, last = (piece.first_line, piece.last_line) if piece is not None else (1, len(source.lines))
+        view = source.view(first, last)
+        if not any(text.strip() for _n, text in view):
+            continue
+        if format is not None:
+            registry = layouts()
+            detection = registry[format].detect(view) if format in registry else None
+            layout_id = format
+        else:
+            ranked = detect(view)
+            detection = ranked[0] if ranked else None
+            layout_id = detection.layout if detection and detection.confidence >= MIN_CONFIDENCE else None
+        choices.append(LayoutChoice(index, view, _document_meta(piece, first, last, layout_id), detection,
+                                    format is not None))
+    return choices
+
+
+def detect_source(source: SourceText, format: Optional[str] = None) -> list[LayoutChoice]:
+    _envelope, slices = _split_documents(source)
+    if slices is None:
+        slices = [None] if source.lines else []
+    return choose_layouts(source, slices, format)
 
 
 def compile_source(source: SourceText, format: Optional[str] = None) -> Compilation:
@@ -50,17 +91,9 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
     if not source.lines or not any(line.strip() for line in source.lines):
         diagnostics.append(error("empty-input", "input holds no text to compile", None))
 
-    for index, piece in enumerate(slices):
-        first, last = (piece.first_line, piece.last_line) if piece is not None else (1, len(source.lines))
-        view = source.view(first, last)
-        if not any(text.strip() for _n, text in view):
-            continue
-        layout_id = format
-        if layout_id is None:
-            ranked = detect(view)
-            best = ranked[0] if ranked else None
-            layout_id = best.layout if best and best.confidence >= MIN_CONFIDENCE else None
-        doc_meta = _document_meta(piece, first, last, layout_id)
+    for choice in choose_layouts(source, slices, format):
+        index, view, doc_meta = choice.index, choice.view, choice.document
+        first, last, layout_id = doc_meta.first_line, doc_meta.last_line, doc_meta.layout
         documents.append(doc_meta)
         if layout_id is None:
             diagnostics.append(
@@ -102,8 +135,6 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
 
 
 def _with_document(statement, index):
-    import attrs
-
     return attrs.evolve(statement, document=index + 1)
 
 
