@@ -265,7 +265,9 @@ class CoverReader:
         self.close_region()
         for name, found in self.more.items():
             if found:
-                self.fields[name] = Field([f.value for f in found], "\n".join(f.raw for f in found), found[0].span)
+                first, last = found[0].span, found[-1].span
+                self.fields[name] = Field([f.value for f in found], "\n".join(f.raw for f in found),
+                                          Span(first.line, first.column, last.end_line, last.end_column))
         fields = {name: self.fields[name] for name in FIELD_ORDER if name in self.fields}
         missing = tuple(name for name in COVER_FIELDS if name not in fields)
         return Cover(fields, missing=missing)

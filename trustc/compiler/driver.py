@@ -122,6 +122,8 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
         diagnostics.extend(check_statements(statements))
         unparsed.extend(result.unparsed)
 
+    if not source.ends_with_newline and source.lines:
+        diagnostics = [_at_the_cut(d, source) for d in diagnostics]
     return Compilation(
         source=source.info,
         cover=merged.cover,
@@ -132,6 +134,18 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
         envelope=envelope_fields,
         documents=tuple(documents) if envelope is not None else (),
     )
+
+
+def _at_the_cut(diagnostic: Diagnostic, source: SourceText) -> Diagnostic:
+    """A truncation on the last line of a file with no final line end: the file was cut mid-line."""
+    last = len(source.lines)
+    if diagnostic.code != "truncated-input" or diagnostic.span is None or diagnostic.span.line != last:
+        return diagnostic
+    import attrs
+
+    end = len(source.lines[-1]) + 1
+    return attrs.evolve(diagnostic, message=diagnostic.message + "; the file ends mid-line, with no line end after it",
+                        span=Span(last, end, last, end))
 
 
 def _with_document(statement, index):
