@@ -63,6 +63,7 @@ class Context:
     statement: Statement
     knowledge: Knowledge
     entities: dict[DimsKey, Entity] = attrs.field(init=False)
+    _quantities: dict[int, Quantity] = attrs.field(init=False, factory=dict)  # by fact, which the statement keeps alive
 
     def __attrs_post_init__(self) -> None:
         firsts: dict[DimsKey, dict[str, Fact]] = {}
@@ -77,9 +78,12 @@ class Context:
         self.entities = {k: Entity(k, v, tuple(repeats.get(k, ()))) for k, v in firsts.items()}
 
     def quantity(self, fact: Fact) -> Quantity:
-        k = self.knowledge
-        exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
-        return printed(fact.value, exact, fact.unit in k.truncated_units)
+        known = self._quantities.get(id(fact))
+        if known is None:
+            k = self.knowledge
+            exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
+            known = self._quantities[id(fact)] = printed(fact.value, exact, fact.unit in k.truncated_units)
+        return known
 
     def entity(self, dims: Mapping[str, str]) -> Optional[Entity]:
         return self.entities.get(dims_key(dims))

@@ -22,16 +22,13 @@ def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:
     result = entity.facts[rule.result]
     if entity.number(rule.result) is None or any(entity.number(c) is None for c in rule.require):
         return
-    expected, parts, used = ZERO, [], []
+    expected, used = ZERO, []
     for sign, concept in rule.terms:
         fact = entity.facts.get(concept)
         if fact is None:
             continue
-        used.append(fact)
-        value = entity.number(concept)
-        shown = figure(fact)
-        parts.append(f"{'−' if sign < 0 else '+'} {label(concept)} {shown}")
-        if value is not None:
+        used.append((sign, fact))
+        if entity.number(concept) is not None:
             q = ctx.quantity(fact)
             expected = expected + (q if sign > 0 else -q)
     actual = ctx.quantity(result)
@@ -39,7 +36,8 @@ def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:
     if off is None:
         return
     name = entity.dims.get(ctx.knowledge.class_dim)
-    formula = " ".join(parts).lstrip("+ ")
+    formula = " ".join(f"{'−' if sign < 0 else '+'} {label(f.concept)} {figure(f)}" for sign, f in used).lstrip("+ ")
+    used = [f for _sign, f in used]
     places = max(expected.places, actual.places)
     if rule.skip_notional and name in ctx.notional:
         yield note(f"{entity.name} is notional ({ctx.notional[name]}): its {label(rule.result)} "
