@@ -7,8 +7,11 @@ from trustc.compiler.ast import Compilation, Span
 from trustc.compiler.columns import is_figure
 
 TOKEN = re.compile(r"[^\s]+")
-# Digits that belong to headings and labels, not figures ("GROUP 1", "PER $1,000", "90 + days").
-HEADING_DIGITS = re.compile(r"GROUP\s+\d+|\$1,000|^\s*\d+\s*\+\s*days", re.I)
+# Digits that belong to headings and labels, not figures ("GROUP 1", "PER $1,000", "90 + days";
+# Residential Funding's run header "Page: 1 of 2" and "POOL# 2000", whose number is the
+# statement's `pool`).
+HEADING_DIGITS = re.compile(
+    r"GROUP\s+\d+|\$1,000|^\s*\d+\s*\+\s*days|^\s*Page:\s*\d+\s+of\s+\d+|POOL\s*#?\s*\d+", re.I)
 
 
 def numeric_tokens(lines: list[str], first: int, last: int):
@@ -27,6 +30,8 @@ def figure_spans(compilation: Compilation) -> tuple[set[Span], list[Span]]:
     wider = [f.label_span for f in compilation.facts() if f.label_span is not None]
     # a text or date fact accounts for the digits inside it ("3 Park Plaza", "December 15, 1998")
     wider += [f.span for f in compilation.facts() if f.unit in ("text", "date")]
+    # A figure printed as several tokens ("7.041267  %") accounts for each of them.
+    wider += [f.span for f in compilation.facts() if any(ch.isspace() for ch in f.raw)]
     wider += [d.span for d in compilation.diagnostics if d.span is not None and d.code != "unparsed-line"]
     return exact, wider
 
