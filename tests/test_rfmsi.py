@@ -94,7 +94,7 @@ def test_single_class_pool_prints_no_class_name(pools):
     s = pools["2000"]
     assert s.series == "1989-SW1A" and str(s.distribution_date.value) == "2000-12-26"
     (only, total) = s.classes
-    assert only.name == "" and total.name == "Total"
+    assert (only.name, only.printed_as, total.name) == ("(unnamed)", ("",), "Total")
     f = {k: v.value for k, v in only.figures.items()}
     assert f["cusip"] == "760920BK3" and f["original_balance"] == Decimal("42805537.40")
     assert f["ending_balance"] == Decimal("4781024.27") and f["ending_balance_per_1000"] == Decimal("111.691724")
@@ -194,11 +194,12 @@ def test_json_validates_against_shipped_schema(compiled):
     jsonschema.validate(json.loads(trustc.emit(compiled, "json")), json.loads(schema_text()))
 
 
-def test_truncated_exhibit_keeps_the_pools_before_the_cut(lines):
-    cut = next(i for i, t in enumerate(lines) if "DISTRIBUTION SUMMARY FOR POOL#   4027" in t) + 5
+def test_truncated_exhibit_keeps_what_came_before_the_cut(lines):
+    cut = next(i for i, t in enumerate(lines) if "DISTRIBUTION SUMMARY FOR POOL#   4027" in t) + 8
     again = trustc.compile_text("\n".join(lines[:cut]) + "\n", name="cut.txt")
-    assert [s.pool for s in again.statements] == ["2000", "2001", "3118", "3119"]
-    assert any(d.code == "truncated-input" for d in again.diagnostics)
+    assert [s.pool for s in again.statements] == ["2000", "2001", "3118", "3119", "4027"]
+    assert [c.name for c in again.statements[-1].classes] == ["A", "I"]  # the two rows printed before the cut
+    assert [d.span.line for d in again.diagnostics if d.code == "truncated-input"][-1] == cut
 
 
 def test_snapshot(compiled, exhibit, snapshot):

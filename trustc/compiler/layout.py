@@ -18,7 +18,7 @@ from importlib.metadata import entry_points
 from typing import Any, ClassVar, Iterable, Optional
 
 import attrs
-from lark import Lark, Token, Transformer, Tree
+from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
@@ -192,9 +192,6 @@ def flatten(items: Any) -> Iterable[Any]:
     if isinstance(items, list):
         for item in items:
             yield from flatten(item)
-    elif isinstance(items, Tree) and items.data.startswith("_"):
-        # Lark's own expansion of `x*` / `x+`, left as a tree when the input ends before its parent rule
-        yield from flatten(items.children)
     elif items is not None:
         yield items
 

@@ -5,8 +5,8 @@ in one exhibit, each pool on two or three fixed-width pages. A pool becomes one
 `Statement` with its `pool` number and `series`; its classes are re-joined
 from the two stacked summary tables and the per-$1,000 table (a row without a
 class label takes the class of the same row in the table before it: the
-single-class pools of 1989-90 print no class name at all, and their class is
-named "" as printed). Totals rows are the class "Total", as in the reference
+single-class pools of 1989-90 print no class name at all: their class is
+"(unnamed)", printed as ""). Totals rows are the class "Total", as in the reference
 layout.
 
 Delinquencies are printed by number of missed monthly payments and kept that
@@ -22,7 +22,7 @@ from typing import Any, Optional
 import attrs
 from lark import Token, Transformer
 
-from ..ast import Fact, Field, Span, Statement, UnparsedLine
+from ..ast import Fact, Field, Span, Statement
 from ..columns import Cell, Column, assign, is_figure, split_cells, stack_headers
 from ..diagnostics import warning
 from ..layout import Layout, LayoutResult
@@ -51,6 +51,7 @@ PER_1000_COLUMNS = {
     "ending balance factor": "ending_balance_per_1000",
 }
 TOTAL = "Total"
+UNNAMED = "(unnamed)"  # a class key must not be empty: the normalized statement reads classes back by it
 
 # Single-figure items of the additional information page, keyed by the whole
 # label (the lines of a multi-line label joined by a space), lower case, without
@@ -84,9 +85,10 @@ ITEMS: dict[str, tuple[str, dict]] = {
     "optimal percentage": ("optimal_percentage", {}),
 }
 # Labels that name a class or an index: (pattern, concept, the dimension its group fills).
+# "CLASS A SHORTFALL" is the Class A certificates taken together (A-1, A-2, ...), not a class.
 ITEM_PATTERNS = [
-    (re.compile(r"class (\S+) shortfall \(principal\)"), "principal_shortfall", "class"),
-    (re.compile(r"class (\S+) shortfall \(interest\)"), "interest_shortfall", "class"),
+    (re.compile(r"class (\S+) shortfall \(principal\)"), "principal_shortfall", "class_group"),
+    (re.compile(r"class (\S+) shortfall \(interest\)"), "interest_shortfall", "class_group"),
     (re.compile(r"class (\S+) - strip pass-through for next distribution"), "next_pass_through_rate", "class"),
     (re.compile(r"amount paid from special reserve acct for (\S+) shortfall"), "special_reserve_payment", "class"),
     (re.compile(r"amount paid to class (\S+) from earnings on reserve account"), "reserve_earnings_paid", "class"),
@@ -240,7 +242,8 @@ class RFMSITransformer(Transformer):
 
     def class_table(self, children):
         headers, *rest = children
-        rows = tuple(c for c in rest if isinstance(c, Token) and c.type == "ROW")
+        # a ROW with no text is a synthetic line closing a cut-short input
+        rows = tuple(c for c in rest if isinstance(c, Token) and c.type == "ROW" and c.value)
         totals = next((c[1] for c in rest if isinstance(c, tuple)), None)
         return ClassTable("summary", headers, rows, totals)
 
@@ -306,8 +309,10 @@ class PoolAssembler:
             return self.classes.resolve(label.text) or self.classes.declare(label.text)
         if index < len(self.row_names):
             return self.row_names[index]
-        if count == 1 and not self.classes.order:
-            return self.classes.declare("")  # the one class of a pool that prints no class name
+        if count == 1 and not self.classes.order:  # the one class of a pool that prints no class name
+            name = self.classes.declare(UNNAMED)
+            self.classes.printed[name].append("")
+            return name
         return None
 
     def class_cells(self, name, label, values, data, row: Token) -> None:
@@ -471,9 +476,7 @@ class RFMSI(Layout):
 
     def assemble(self, pieces: list[Any], view) -> LayoutResult:
         result = LayoutResult()
-        orphans = [p for p in pieces if isinstance(p, Page)]  # the pages of a pool cut short by the end of input
-        pools = [p for p in pieces if isinstance(p, Pool)] + ([Pool(tuple(orphans))] if orphans else [])
-        for pool in pools:
+        for pool in (p for p in pieces if isinstance(p, Pool)):
             build = PoolAssembler()
             for page in pool.pages:
                 for part in page.parts:
@@ -481,9 +484,6 @@ class RFMSI(Layout):
             result.statements.append(self.statement(pool, build))
             result.diagnostics.extend(build.facts.diagnostics)
             result.diagnostics.extend(self.check_pages(pool))
-        for header in (p for p in pieces if isinstance(p, PageHeader)):  # a page cut before its first section
-            tokens = (header.run, header.page) + header.lines + (header.title,)
-            result.unparsed.extend(UnparsedLine(t.line, t.value) for t in tokens)
         return result
 
     def statement(self, pool: Pool, build: PoolAssembler) -> Statement:
