@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..compiler.ast import Compilation
 from . import Emitter
-from .statement import environment, key_text, statement_context
+from .statement import environment, statement_context
 from .tables import format_value, statement_tables
 
 
@@ -17,7 +17,7 @@ def html_table(table) -> dict:
     for row in table.rows:
         cells = [None if f is None else {"text": format_value(f), "title": (
             f"source line:column {f.span.line}:{f.span.column}, printed {f.raw!r}")} for f in row.cells]
-        rows.append({"key": [key_text(table, i, k) for i, k in enumerate(row.key)], "cells": cells})
+        rows.append({"key": table.key_texts(row), "cells": cells})
     return {"heading": table.heading.capitalize(), "name": table.name, "key_titles": table.key_titles,
             "titles": [table.column_title(c) for c in table.columns], "rows": rows}
 

@@ -16,7 +16,7 @@ from attrs import frozen
 
 from ..compiler.ast import Compilation, Statement
 from . import Emitter
-from .tables import CLASSES, LIST, Table, display_label, format_value, statement_tables
+from .tables import Table, format_value, statement_tables
 
 MARK = "TRUSTC NORMALIZED STATEMENT"
 GAP = "  "
@@ -36,13 +36,6 @@ def environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def key_text(table: Table, index: int, value: str) -> str:
-    """A row key as printed: the full label where the key is a concept."""
-    is_concept = table.kind == LIST and index == 0 or table.kind not in (CLASSES, LIST) and index == len(
-        table.key_titles) - 1
-    return display_label(value) if is_concept else value
-
-
 @frozen
 class TextTable:
     heading: str
@@ -51,8 +44,7 @@ class TextTable:
 
 def text_table(table: Table) -> TextTable:
     titles = list(table.key_titles) + [table.column_title(c) for c in table.columns]
-    body = [[key_text(table, i, k) for i, k in enumerate(row.key)] + ["" if f is None else format_value(f)
-                                                                       for f in row.cells] for row in table.rows]
+    body = [table.key_texts(row) + ["" if f is None else format_value(f) for f in row.cells] for row in table.rows]
     widths = [max(len(r[i]) for r in [titles] + body) for i in range(len(titles))]
     keys = len(table.key_titles)
 

@@ -25,8 +25,7 @@ NAMED_BY = {"bucket": "delinquency", "status": "loan-status"}
 
 @frozen
 class Row:
-    key: tuple[str, ...]  # values of the table's key dimensions, then the concept for non-class tables
-    concept: Optional[str]
+    key: tuple[str, ...]  # values of the table's key dimensions, then the class (class tables) or concept
     cells: tuple[Optional[Fact], ...]
 
 
@@ -63,6 +62,11 @@ class Table:
         if self.kind == LIST:
             return ("Item", "Dimensions")
         return titles + ("Item",)
+
+    def key_texts(self, row: Row) -> list[str]:
+        """A row's key as printed: the concept in it by its full label."""
+        at = 0 if self.kind == LIST else len(row.key) - 1
+        return [display_label(k) if i == at and self.kind != CLASSES else k for i, k in enumerate(row.key)]
 
     def column_title(self, column: str) -> str:
         if self.kind == CLASSES:
@@ -125,11 +129,11 @@ def statement_tables(statement: Statement) -> list[Table]:
             keys.sort(key=lambda k: (prefixes.index(k[:-1]), class_rank.get(k[-1], len(class_rank))))
         columns = tuple(cols[table])
         tables.append(Table(kind, dims, columns, tuple(
-            Row(k, None if kind == CLASSES else k[-1], tuple(rows[table][k].get(c) for c in columns))
+            Row(k, tuple(rows[table][k].get(c) for c in columns))
             for k in keys)))
     if extra:
         tables.append(Table(LIST, (), ("value",), tuple(
-            Row((f.concept, format_dims(f.dims)), f.concept, (f,)) for f in extra)))
+            Row((f.concept, format_dims(f.dims)), (f,)) for f in extra)))
     return tables
 
 
