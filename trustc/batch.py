@@ -225,6 +225,8 @@ def _pool(chunks, settings, previous, workers: int) -> Iterator[list[dict]]:
     # fork shares the parent's imported modules; elsewhere workers import and warm up on their own
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform == "linux" else None
     context = multiprocessing.get_context(method)
+    if method == "fork":
+        _warm()  # once here, and every forked worker starts with the parsers built
     pending = deque(chunks)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as pool:
         running: dict = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from lark import Lark, Token
 from lark.lexer import Lexer
@@ -41,6 +41,9 @@ class LineLexer(Lexer):
         )
         self.fallback = self.kinds[-1][0] if self.kinds else None
 
+        # parser state -> one alternation of the kinds that state accepts, in priority order
+        self.by_state: dict[int, Optional[re.Pattern]] = {}
+
     def classify(self, text: str, accepts) -> str:
         m = self.combined.fullmatch(text)
         kind = m.lastgroup if m else self.fallback
@@ -51,21 +54,40 @@ class LineLexer(Lexer):
                 return name
         return kind
 
+    def classify_in(self, text: str, state: int, accepts) -> str:
+        """`classify` in one regex call for a line the state can take (the usual case).
+
+        The first kind (by priority) that matches among the kinds the state
+        accepts is what `classify` returns whenever any accepted kind matches;
+        only a line the state cannot take needs the full alternation, to name
+        the kind the error report shows.
+        """
+        pattern = self.by_state.get(state, False)
+        if pattern is False:
+            names = [(name, p.pattern) for name, p in self.kinds if name in accepts]
+            pattern = re.compile("|".join(f"(?P<{n}>{p})" for n, p in names)) if names else None
+            self.by_state[state] = pattern
+        m = pattern.fullmatch(text) if pattern is not None else None
+        return m.lastgroup if m else self.classify(text, accepts)
+
     def lex(self, lexer_state, parser_state) -> Iterator[Token]:
         view = lexer_state.text
         if isinstance(view, TextSlice):
             view = view.text
         states = parser_state.parse_conf.parse_table.states if parser_state is not None else None
-        blank = BLANK.fullmatch
         lines = view.lines
         # After error recovery Lark calls lex() again: go on after the last line handed out.
         first = lexer_state.last_token.line + 1 if lexer_state.last_token is not None else view.first
         for number in range(first, view.last + 1):
             text = lines[number - 1]
-            if blank(text):
+            if not text.strip(" \t\f\v"):  # blank: BLANK without a regex call
                 continue
-            accepts = states[parser_state.position] if states is not None else None
-            token = Token(self.classify(text, accepts), text, 0, number, 1, number, len(text) + 1, 0)
+            if states is None:
+                kind = self.classify(text, None)
+            else:
+                position = parser_state.position
+                kind = self.classify_in(text, position, states[position])
+            token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
             lexer_state.last_token = token
             yield token
 
@@ -80,4 +102,8 @@ def build_parser(grammar_file: str, start: str = "start", transformer=None) -> L
         transformer=transformer,
         maybe_placeholders=False,
         import_paths=[str(GRAMMAR_DIR)],
+        # Building LALR tables costs up to 0.3 s per layout; every process (each
+        # pool or Dask worker, each CLI run) loads them from Lark's cache instead.
+        # Lark checks the grammar files' hashes and rebuilds when one changed.
+        cache=True,
     )

@@ -23,7 +23,10 @@ class NotAFigure(ValueError):
 
 def is_number(raw: str) -> bool:
     m = NUMBER.fullmatch(raw)
-    return bool(m and (m.group("digits") or m.group("frac")) and bool(m.group("open")) == bool(m.group("close")))
+    if m is None:
+        return False
+    open_, _sign, digits, frac, close, _pct = m.groups()  # one call, not one per group: a hot path
+    return bool(digits or frac) and (open_ is None) == (close is None)
 
 
 def parse_number(raw: str) -> tuple[Optional[Decimal], bool]:
@@ -32,16 +35,19 @@ def parse_number(raw: str) -> tuple[Optional[Decimal], bool]:
     if text in NOT_AVAILABLE:
         return None, False
     m = NUMBER.fullmatch(text)
-    if not m or not (m.group("digits") or m.group("frac")) or bool(m.group("open")) != bool(m.group("close")):
+    if m is None:
         raise NotAFigure(raw)
-    digits = (m.group("digits") or "0").replace(",", "") + (m.group("frac") or "")
+    open_, sign, digits, frac, close, pct = m.groups()
+    if not (digits or frac) or (open_ is None) != (close is None):
+        raise NotAFigure(raw)
+    digits = (digits or "0").replace(",", "") + (frac or "")
     try:
         value = Decimal(digits)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
         raise NotAFigure(raw) from exc
-    if m.group("open") or m.group("sign") == "-":
+    if open_ or sign == "-":
         value = -value
-    return value, bool(m.group("pct"))
+    return value, bool(pct)
 
 
 def parse_boolean(raw: str) -> Optional[bool]:

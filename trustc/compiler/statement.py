@@ -24,12 +24,16 @@ from .numbers import NOT_AVAILABLE, NotAFigure, parse_boolean, parse_date, parse
 
 def norm(label: str) -> str:
     """Lower case, single spaces: the key layouts' label maps use."""
-    return re.sub(r"\s+", " ", label.strip()).lower()
+    # str.split() splits where \s+ matches and drops the ends as strip() does
+    return " ".join(label.split()).lower()
+
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
 
 def class_key(label: str) -> str:
     """B-IO, BIO and B IO are one class."""
-    return re.sub(r"[^0-9A-Za-z]", "", label).upper()
+    return _NOT_ALNUM.sub("", label).upper()
 
 
 def figure_value(raw: str, unit: str):
