@@ -151,3 +151,24 @@ def test_the_total_per_1000_is_the_sum_of_its_parts_not_a_ratio_of_its_own():
     pool[-1] = fact("total_per_1000", "1.031209", **{"class": "(unnamed)"})
     (d,) = warnings(run(pool))
     assert d.code == "distribution-total" and "difference 0.000010" in d.message
+
+
+def test_pool_factor_is_the_collateral_over_the_certificates_original_balance():
+    # RFMSI pool 2000: 4,781,024.27 / 42,805,537.40 × 100 = 11.16917240
+    pool = [*klass("(unnamed)", original_balance="42,805,537.40", ending_balance="4,781,024.27"),
+            *klass("Total", original_balance="42,805,537.40", ending_balance="4,781,024.27"),
+            fact("pool_ending_balance", "4,781,024.27")]
+    assert run(*pool, fact("pool_factor", "11.16917240"), only="pool-factor") == []
+    (d,) = run(*pool, fact("pool_factor", "11.16917340"), only="pool-factor")
+    assert "expected 11.169172402, printed 11.16917340; difference 0.000000998" in d.message
+
+
+def test_collateral_without_a_printed_overcollateralization_is_the_certificates():
+    classes = [*klass("A", ending_balance="17,563,644.47"), *klass("S", original_balance="0.00",
+               beginning_balance="0.00", interest_distribution="8,068.35", ending_balance="0.00"),
+               *klass("R", ending_balance="0.00")]
+    assert run(*classes, fact("pool_ending_balance", "17,563,644.47"), only="overcollateralization") == []
+    collateral = fact("pool_ending_balance", "17,563,644.62")
+    (d,) = run(*classes, collateral, only="overcollateralization")
+    assert d.span == collateral.span and "does not print (taken as 0)" in d.message
+    assert "expected 17,563,644.47, printed 17,563,644.62; difference 0.15, tolerance ±0.01" in d.message

@@ -1,12 +1,13 @@
 """Figures of different tables that state one amount: loan status, collateral, overcollateralization."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator, Optional
 
 from ..ast import Fact
 from .context import Context, Entity, describe, dims_key, label, rules_of
 from .knowledge import Equality
-from .quantity import Quantity, mismatch, show, total
+from .quantity import mismatch, printed, show, total
 from .report import Report, arithmetic, figure, finding
 
 
@@ -75,7 +76,8 @@ def overcollateralization(ctx: Context) -> Iterator[Report]:
         collateral = counterpart(ctx, concept, {}, over)
         if collateral:
             break
-    if not amount or not collateral:
+    unprinted = oc.get("unprinted_amount")
+    if not collateral or not (amount or unprinted is not None):
         return
     certificates = [e for e in ctx.classes() if not ctx.is_total(e) and not ctx.class_role(e)
                     and e.number(oc["certificates"]) is not None]
@@ -84,25 +86,34 @@ def overcollateralization(ctx: Context) -> Iterator[Report]:
     scopes: dict[tuple, list[Entity]] = {}
     for e in certificates:
         scopes.setdefault(tuple((d, v) for d, v in e.key if d != k.class_dim), []).append(e)
-    expected_oc: list[tuple[Quantity, list[Fact], list[Entity]]] = []
-    actual = total(ctx.quantity(f) for f in amount)
+    actual = total(ctx.quantity(f) for f in amount) if amount else printed(Decimal(unprinted), exact=True)
+    tried = []
     for scope in scopes.values():
         bonds = [e.facts[oc["certificates"]] for e in scope]
         expected = total(ctx.quantity(f) for f in collateral) - total(ctx.quantity(f) for f in bonds)
         if mismatch(expected, actual) is None:
             return
-        expected_oc.append((expected, bonds, scope))
-    expected, bonds, scope = expected_oc[-1]
+        tried.append((expected, bonds, scope))
+    expected, bonds, scope = tried[-1]
     off = mismatch(expected, actual)
     places = max(expected.places, actual.places)
-    names = ", ".join(e.name for e in scope)
+    names = ", ".join(e.name for e in scope) if len(scope) <= 8 else f"{len(scope)} classes"
     coll = " + ".join(figure(f) for f in collateral)
     bond_total = total(ctx.quantity(f) for f in bonds)
-    main = amount[0]
+    which = (f"the {label(oc['certificates'])} of {names}: every class but the notional, residual and totals "
+             f"rows")
+    if not amount:  # the collateral is found wrong against the certificates
+        expected_collateral = bond_total + actual
+        collateral_total = total(ctx.quantity(f) for f in collateral)
+        yield finding(f"collateral {coll} is not the certificates' {show(bond_total.value, bond_total.places)} "
+                      f"({which}) plus the {label(oc['amount'])}, which this report does not print (taken as "
+                      f"{unprinted}); " + arithmetic(expected_collateral, collateral_total,
+                                                     *mismatch(expected_collateral, collateral_total), places),
+                      collateral[0], [*collateral[1:], *bonds])
+        return
     yield finding(f"{label(oc['amount'])} is not collateral {coll} − certificates "
-                  f"{show(bond_total.value, bond_total.places)} (the {label(oc['certificates'])} of {names}: every "
-                  f"class but the notional, residual and totals rows); "
-                  + arithmetic(expected, actual, *off, places), main, [*amount, *collateral, *bonds])
+                  f"{show(bond_total.value, bond_total.places)} ({which}); "
+                  + arithmetic(expected, actual, *off, places), amount[0], [*amount, *collateral, *bonds])
 
 
 def repeated_figures(ctx: Context) -> Iterator[Report]:

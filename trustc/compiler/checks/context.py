@@ -96,6 +96,14 @@ class Context:
     def is_total(self, entity: Entity) -> bool:
         return any(self.knowledge.is_total_member(d, v) for d, v in entity.key)
 
+    def totals_row(self, scope: Mapping[str, str]) -> Optional[Entity]:
+        """The totals row of the classes on `scope`: a class named Total, or the scope's own figures."""
+        dim = self.knowledge.class_dim
+        for entity in self.classes():
+            if self.is_total(entity) and {d: v for d, v in entity.key if d != dim} == dict(scope):
+                return entity
+        return self.entity(scope)
+
     @functools.cached_property
     def notional(self) -> dict[str, str]:
         """Notional classes by name, with the rule that recognised each."""

@@ -43,6 +43,7 @@ class Share:
     part: str
     whole: str
     whole_dims: frozenset[str]
+    whole_from_totals_row: bool
     scale: int
 
 
@@ -99,7 +100,7 @@ def parse(data: Mapping[str, Any]) -> Knowledge:
     )
     shares = tuple(
         Share(entry["check"], entry["result"], entry["part"], entry["whole"], frozenset(entry.get("whole_dims", ())),
-              int(entry.get("scale", 100)))
+              bool(entry.get("whole_from_totals_row", False)), int(entry.get("scale", 100)))
         for entry in data.get("share", ())
     )
     dimension_totals = {

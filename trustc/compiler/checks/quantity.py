@@ -68,7 +68,7 @@ def mismatch(expected: Quantity, actual: Quantity) -> Optional[tuple[Decimal, De
 
 def show(value: Decimal, places: int) -> str:
     """A value the way a report prints it: thousands separators, `places` decimals."""
-    return f"{value.quantize(Decimal(1).scaleb(-places)):,}"
+    return f"{value.quantize(Decimal(1).scaleb(-places)):,f}"
 
 
 def show_tolerance(value: Decimal) -> str:

@@ -44,11 +44,14 @@ CHECKS: tuple[Check, ...] = (
           dimension_totals("delinquency-total")),
     Check("pool-percentage", "a delinquency or loan-status percentage = its amount (or count) / the group's pool "
           "balance (or loan count) × 100", WARNING, shares("pool-percentage")),
+    Check("pool-factor", "the pool factor = the collateral balance / the certificates' original balance × 100",
+          WARNING, shares("pool-factor")),
     Check("loan-status", "outstanding loans (count and balance) = the group's ending loan count and balance",
           WARNING, equalities("loan-status")),
     Check("collateral-balance", "aggregate collateral balance, loan count and realized losses = the sum over the "
           "groups", WARNING, equalities("collateral-balance")),
-    Check("overcollateralization", "overcollateralization = collateral balance − certificate balances",
+    Check("overcollateralization", "overcollateralization = collateral balance − certificate balances (0 when "
+          "the report prints none)",
           WARNING, overcollateralization),
     Check("repeated-figure", "a figure printed twice prints the same value", WARNING, repeated_figures),
 )

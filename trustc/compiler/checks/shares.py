@@ -1,4 +1,4 @@
-"""Percentages of the pool: a delinquency or loan-status percentage against its amount and the pool's."""
+"""Shares of the pool: a delinquency or loan-status percentage, a pool factor, against the amounts they divide."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,7 +14,8 @@ def share(ctx: Context, rule) -> Iterator[Report]:
         result, part = entity.facts.get(rule.result), entity.facts.get(rule.part)
         if result is None or part is None or entity.number(rule.result) is None or entity.number(rule.part) is None:
             continue
-        whole_entity = ctx.entity({d: v for d, v in entity.key if d in rule.whole_dims})
+        scope = {d: v for d, v in entity.key if d in rule.whole_dims}
+        whole_entity = ctx.totals_row(scope) if rule.whole_from_totals_row else ctx.entity(scope)
         if whole_entity is None or not whole_entity.number(rule.whole):
             continue
         whole = whole_entity.facts[rule.whole]
