@@ -161,7 +161,13 @@ def _document_meta(piece, first, last, layout_id) -> Document:
 
 
 def compile_text(text: str, name: Optional[str] = None, format: Optional[str] = None) -> Compilation:
-    return compile_source(decode(text.encode("utf-8"), name or "<text>"), format)
+    """Compile a filing's text. Raises CompileError when it is not a text filing (control characters)."""
+    name = name or "<text>"
+    try:
+        source = decode(text.encode("utf-8", errors="surrogatepass"), name)
+    except NotText as exc:
+        raise CompileError(error("not-text", str(exc)), name) from None
+    return compile_source(source, format)
 
 
 def read_source(path: "str | os.PathLike[str]") -> SourceText:

@@ -326,6 +326,8 @@ class BankersTrustAssembler:
         known = CLASS_COLUMNS[piece.kind]
         for row in piece.rows:
             cells = split_cells(row.value)
+            if not cells:
+                continue  # an empty synthetic row: it closed a table the input cut short
             label, values = cells[0], cells[1:]
             if piece.kind == "distribution":
                 name = self.classes.declare(label.text)
