@@ -17,7 +17,6 @@ from .ast import Span
 from .numbers import NOT_AVAILABLE, is_number
 
 CELL = re.compile(r"[^ \t\f\v]+(?: [^ \t\f\v]+)*")
-WORD = re.compile(r"[^ \t\f\v]+")
 
 
 @frozen
@@ -43,15 +42,19 @@ def is_figure(text: str) -> bool:
 
 def split_cells(text: str) -> list[Cell]:
     cells: list[Cell] = []
+    append = cells.append
     for m in CELL.finditer(text):
         chunk = m.group()
         if " " in chunk:
-            words = list(WORD.finditer(chunk))
-            if all(is_figure(w.group()) for w in words):
-                base = m.start()
-                cells.extend(Cell(w.group(), base + w.start(), base + w.end()) for w in words)
+            words = chunk.split(" ")  # a cell's words are joined by exactly one space
+            if all(is_figure(w) for w in words):
+                offset = m.start()
+                for word in words:
+                    append(Cell(word, offset, offset + len(word)))
+                    offset += len(word) + 1
                 continue
-        cells.append(Cell(chunk, m.start(), m.end()))
+        start, end = m.span()
+        append(Cell(chunk, start, end))
     return cells
 
 

@@ -212,14 +212,14 @@ class USBankAssembler:
         for index, (row, (label, values)) in enumerate(zip(block.rows, rows)):
             name = self.row_class(block, index, label, values, labelled, len(rows), width)
             names.append(name)
+            label_span = label.span(row.line) if label else None  # one per row, shared by its facts
             for cell, column in assign(values, columns):
                 title = column.name if column else ""
                 concept = known.get(norm(title))
                 if concept is None or name is None:
                     self.facts.unplaced(cell, row.line, f"under column {title!r} has no known meaning here")
                     continue
-                fact = self.facts.add(concept, title, cell, row.line, {"class": name},
-                                      label.span(row.line) if label else None)
+                fact = self.facts.add(concept, title, cell, row.line, {"class": name}, label_span)
                 self.classes.record(name, fact)
         if labelled or any(n is not None for n in names):
             self.last_labels[block.section] = names
