@@ -184,3 +184,17 @@ def test_stdin_bytes_go_through_the_same_hygiene(reference_bytes, monkeypatch, c
     assert main(["compile", "-"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "non-utf8-input" in [d["code"] for d in out["diagnostics"]]
+
+
+def test_a_flood_of_unplaced_lines_keeps_every_line_and_caps_the_errors(reference_bytes):
+    from trustc.compiler.driver import MAX_LINE_ERRORS
+
+    junk = b"\n".join(b"junk line %d" % i for i in range(MAX_LINE_ERRORS + 500))
+    compilation = compile_bytes(reference_bytes + b"\n" + junk)
+    total = reference_bytes.count(b"\n") + 1
+    assert [u.line for u in compilation.unparsed] == list(range(total + 1, total + MAX_LINE_ERRORS + 501))
+    per_line = [d for d in compilation.diagnostics if d.code == "unparsed-line"]
+    assert len(per_line) == MAX_LINE_ERRORS
+    (summary,) = [d for d in compilation.diagnostics if d.code == "unparsed-lines"]
+    assert summary.severity == "error" and summary.message.startswith("500 more lines")
+    assert summary.span.line == total + MAX_LINE_ERRORS + 1

@@ -124,6 +124,7 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
 
     if not source.ends_with_newline and source.lines:
         diagnostics = [_at_the_cut(d, source) for d in diagnostics]
+    diagnostics = _cap_line_errors(diagnostics)
     return Compilation(
         source=source.info,
         cover=merged.cover,
@@ -134,6 +135,26 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
         envelope=envelope_fields,
         documents=tuple(documents) if envelope is not None else (),
     )
+
+
+MAX_LINE_ERRORS = 1000
+
+
+def _cap_line_errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One unparsed-line error per line up to MAX_LINE_ERRORS, then one for the rest.
+
+    Every line stays in `unparsed` with its number; past the cap a per-line error
+    only repeats it, and for a 100 MB input of unknown text costs gigabytes.
+    """
+    lines = [d for d in diagnostics if d.code == "unparsed-line"]
+    if len(lines) <= MAX_LINE_ERRORS:
+        return diagnostics
+    rest = lines[MAX_LINE_ERRORS:]
+    dropped = {id(d) for d in rest}
+    first, last = rest[0].span.line, rest[-1].span.line
+    summary = error("unparsed-lines", f"{len(rest)} more lines (from line {first} to line {last}) could not be placed "
+                    "by the grammar; each is listed in `unparsed`", Span(first, 1, first, 1))
+    return [d for d in diagnostics if id(d) not in dropped] + [summary]
 
 
 def _at_the_cut(diagnostic: Diagnostic, source: SourceText) -> Diagnostic:
