@@ -165,3 +165,31 @@ def test_kill_and_resume_equals_one_clean_run(tmp_path):
     assert len(manifest(killed)) == 160
     assert outputs(killed) == outputs(clean)
     assert not list(killed.glob(".tmp-*"))  # no temporary file left behind by the kill
+
+
+def test_progress_bar_on_a_terminal_only(inputs, tmp_path):
+    import pty
+
+    def stderr_of(*extra):
+        # stderr is a pseudo-terminal, as in an interactive shell; stdout is not
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "trustc", "compile", str(inputs), "-o",
+                                 str(tmp_path / "out"), "--jobs", "1", *extra],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the run is over
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=120)
+        os.close(leader)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = stderr_of()
+    assert "files/s" in shown and "1 failed" in shown
+    assert "files/s" not in stderr_of("--quiet")
