@@ -173,6 +173,8 @@ def test_rfmsi_submission_form():
         "fiscal_year_end": "1231",
         "file_number": "333-57481",
         "film_number": "1500337",
+        "items": "5",
+        "sec_act": "34",
     }
     assert values(envelope.addresses["business"]) == {
         "street1": "8400 NORMANDALE LAKE BLVD",
@@ -186,10 +188,10 @@ def test_rfmsi_submission_form():
     assert [values(names) for names in envelope.former_names] == [
         {"name": "SALOMON BROTHERS MORTGAGE SECURITIES IV INC", "date_changed": datetime.date(1987, 5, 6)}
     ]
-    # <ITEMS>5 and <ACT>34 have no place in Envelope: reported, not dropped.
-    assert envelope.unknown_lines == (6, 19)
-    assert source.lines[5] == "<ITEMS>5" and source.lines[18] == "<ACT>34"
-    assert envelope.consumed_lines == tuple(n for n in range(1, 36) if n not in (6, 19)) + (11277,)
+    assert envelope.unknown_lines == ()
+    assert (envelope.fields["items"].value, envelope.fields["sec_act"].value) == ("5", "34")
+    assert envelope.fields["items"].span.line == 6 and envelope.fields["sec_act"].span.line == 19
+    assert envelope.consumed_lines == tuple(range(1, 36)) + (11277,)
     assert [describe(piece) for piece in slices] == [
         ("8-K", 1, "0001.txt", "RFMSI 12/26/2000 FIN DISTRIBUTION REPORT", 42, 220),
         ("EX-1", 2, "0002.txt", "FINANCIAL DISTRIBUTION REPORT", 229, 11274),
@@ -397,6 +399,8 @@ def test_sec_header_details():
         "cik": "0000863856",
         "sic": "0000",
         "file_number": "000-19400",
+        "items": "Other events",
+        "sec_act": "1934 Act",
     }
     assert [values(n) for n in envelope.former_names] == [
         {"name": "OLD NAME ONE", "date_changed": datetime.date(1992, 7, 3)},
@@ -407,9 +411,7 @@ def test_sec_header_details():
     assert unknown == {
         "<ACCEPTANCE-DATETIME>20030218144610",
         "CONFORMED PERIOD OF REPORT:\t20031332",  # not a date
-        "ITEM INFORMATION:\t\tOther events",
         "FORM TYPE:\t\t8-K/A",  # contradicts CONFORMED SUBMISSION TYPE
-        "SEC ACT:\t\t1934 Act",
         "FILER:",
         "COMPANY DATA:",
         "COMPANY CONFORMED NAME:\t\t\tSECOND FILER BANK",

@@ -122,8 +122,8 @@ _SEC_HEADER_KEYS: dict[str, _KeyTable] = {
         "PUBLIC DOCUMENT COUNT": ("public_document_count", _count),
         "CONFORMED PERIOD OF REPORT": ("period", _date),
         "FILED AS OF DATE": ("filing_date", _date),
-        "ITEM INFORMATION": None,
-        "DATE AS OF CHANGE": None,
+        "ITEM INFORMATION": ("items", _text),
+        "DATE AS OF CHANGE": ("date_as_of_change", _date),
     },
     "company": {
         "COMPANY CONFORMED NAME": ("filer_name", _text),
@@ -135,7 +135,7 @@ _SEC_HEADER_KEYS: dict[str, _KeyTable] = {
     },
     "filing": {
         "FORM TYPE": ("form_type", _text),
-        "SEC ACT": None,
+        "SEC ACT": ("sec_act", _text),
         "SEC FILE NUMBER": ("file_number", _text),
         "FILM NUMBER": ("film_number", _text),
     },
@@ -160,7 +160,7 @@ _SUBMISSION_KEYS: dict[str, _KeyTable] = {
         "PUBLIC-DOCUMENT-COUNT": ("public_document_count", _count),
         "PERIOD": ("period", _date),
         "FILING-DATE": ("filing_date", _date),
-        "ITEMS": None,
+        "ITEMS": ("items", _text),
     },
     "company": {
         "CONFORMED-NAME": ("filer_name", _text),
@@ -172,7 +172,7 @@ _SUBMISSION_KEYS: dict[str, _KeyTable] = {
     },
     "filing": {
         "FORM-TYPE": ("form_type", _text),
-        "ACT": None,
+        "ACT": ("sec_act", _text),
         "FILE-NUMBER": ("file_number", _text),
         "FILM-NUMBER": ("film_number", _text),
     },
