@@ -189,10 +189,6 @@ class DealItems:
     lines: tuple[Token, ...]
 
 
-def _lines(children) -> tuple[Token, ...]:
-    return tuple(c for c in children if isinstance(c, Token))
-
-
 def _kind(token: Token) -> str:
     return token.type.rsplit("__", 1)[-1]
 
@@ -212,7 +208,7 @@ class BankersTrustTransformer(Transformer):
 
     def page_title(self, children):
         remic = next((c for c in children if isinstance(c, tuple)), None)
-        lines = tuple(c for c in children if isinstance(c, Token) and _kind(c) == "TEXT")
+        lines = tuple(c for c in children if isinstance(c, Token) and _kind(c) == "WORDS")
         return PageTitle(lines, remic[0] if remic else None)
 
     def remic_heading(self, children):
@@ -284,6 +280,8 @@ def label_and_values(token: Token, skip: int = 0) -> tuple[Optional[Cell], list[
 def titled_columns(token: Token) -> tuple[str, list[Column]]:
     """"SOURCES OF PRINCIPAL   FIXED GROUP   ADJ GROUP   TOTAL": the title and the columns after it."""
     cells = split_cells(token.value)
+    if not cells:  # an empty line closing a table cut short (Layout.parse)
+        return "", []
     return cells[0].text, [Column(c.text, c.start, c.end) for c in cells[1:]]
 
 
@@ -313,7 +311,8 @@ class BankersTrustAssembler:
     def page_title(self, piece: PageTitle) -> None:
         if self.title is None:
             self.title = piece
-        self.remic = piece.remic.value.split()[-1] if piece.remic is not None else None
+        words = piece.remic.value.split() if piece.remic is not None else []
+        self.remic = words[-1] if words else None
 
     def class_dims(self, name: Optional[str]) -> dict:
         dims = {"class": name} if name else {}
@@ -391,7 +390,8 @@ class BankersTrustAssembler:
         self.status = norm(piece.token.value).split()[0]
 
     def group_block(self, piece: GroupBlock) -> None:
-        group = group_dim(split_cells(piece.first.value)[0].text)  # the first row names the group
+        cells = split_cells(piece.first.value)
+        group = group_dim(cells[0].text) if cells else None  # the first row names the group
         section = "delinquent" if self.status == "delinquent" else "status"
         rows = [(piece.first, *label_and_values(piece.first, skip=1))]
         rows += [(row, *label_and_values(row)) for row in piece.rows]
