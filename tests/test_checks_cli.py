@@ -54,3 +54,18 @@ def test_nothing_to_check_exits_2(capsys, tmp_path):
 def test_list_names_every_check(capsys):
     status, out, _err = run(capsys, "--list")
     assert status == 0 and [line.split()[0] for line in out.splitlines()] == [c.id for c in CHECKS]
+
+
+def test_colour_on_a_terminal(capsys, reference_path, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # what rich reads to treat the output as a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    _status, out, _err = run(capsys, reference_path)
+    assert "\x1b[" in out and "warning[per-1000]" in out
+
+
+def test_every_check_is_documented_in_one_line():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == [c.id for c in CHECKS]
