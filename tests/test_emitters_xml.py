@@ -133,11 +133,33 @@ def test_output_dir_holds_instance_and_taxonomy(reference_path, tmp_path):
     assert main(["compile", "--to", "xml", "-o", str(tmp_path), "-q", reference_path]) == 0
     stem = "absc-2003-he2_8k_2003-12-15"
     names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xml", ".xsd"))
-    assert names == [f"{stem}-lab.xml", f"{stem}.xml", f"{stem}.xsd", "trustc-2026-lab.xml", SCHEMA]
+    assert names == [f"{stem}-def.xml", f"{stem}-lab.xml", f"{stem}.xml", f"{stem}.xsd", "trustc-2026-def.xml",
+                     "trustc-2026-lab.xml", SCHEMA]
     labels = etree.parse(str(tmp_path / "trustc-2026-lab.xml"))
     texts = {e.text for e in labels.iter("{http://www.xbrl.org/2003/linkbase}label")}
     assert "Interest carry-forward per $1,000" in texts  # full labels from the concept dictionary
     assert lxml_validate(tmp_path / f"{stem}.xml") == []
+
+
+def test_arelle_reads_labels_and_dimension_members(reference, tmp_path):
+    from arelle.api.Session import Session
+    from arelle.ModelValue import qname
+    from arelle.RuntimeOptions import RuntimeOptions
+
+    instance = write(reference, tmp_path, "ref")
+    with Session() as session:
+        session.run(RuntimeOptions(entrypointFile=str(instance), internetConnectivity="offline",
+                                   logFile="logToBuffer", keepOpen=True))
+        model = session.get_models()[0]
+        concept = model.qnameConcepts[qname(NS, "InterestCarryforwardPer1000")]
+        assert concept.label(lang="en") == "Interest carry-forward per $1,000"
+        members = model.relationshipSet("http://xbrl.org/int/dim/arcrole/domain-member")
+        classes = [r.toModelObject.label(lang="en") for r in members.fromModelObject(
+            model.qnameConcepts[qname(NS, "ClassDomain")])]
+        assert classes[:3] == ["Class A-1", "Class A-2", "Class A-IO"] and "Class B-IO" in classes
+        axes = model.relationshipSet("http://xbrl.org/int/dim/arcrole/dimension-domain")
+        assert {str(r.fromModelObject.qname) for r in axes.modelRelationships} == {
+            "trustc:ClassAxis", "trustc:GroupAxis", "trustc:BucketAxis", "trustc:StatusAxis"}
 
 
 def test_registrant_with_script_is_plain_text(reference_path, tmp_path):

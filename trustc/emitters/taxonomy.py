@@ -1,6 +1,6 @@
 """The trustc XBRL taxonomy, generated from the concept dictionary, and each filing's extension.
 
-The base taxonomy (`trustc-2026.xsd` with its label linkbase) declares one
+The base taxonomy (`trustc-2026.xsd`, label and definition linkbases) declares one
 item per concept of `compiler/data/concepts*.toml` (type from the concept's
 unit, full label and description as labels), the cover-page items, and the
 explicit dimensions class, group, bucket and status. It is generated when
@@ -34,6 +34,9 @@ ISO4217 = "http://www.xbrl.org/2003/iso4217"
 NS = "http://xbrl.trustc.invalid/taxonomy/2026"  # .invalid: a name, never fetched
 SCHEMA = "trustc-2026.xsd"
 LABELS = "trustc-2026-lab.xml"
+DEFINITIONS = "trustc-2026-def.xml"
+DIMENSION_DOMAIN = "http://xbrl.org/int/dim/arcrole/dimension-domain"
+DOMAIN_MEMBER = "http://xbrl.org/int/dim/arcrole/domain-member"
 LOCATIONS = {
     XBRLI: "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd",
     XBRLDT: "http://www.xbrl.org/2005/xbrldt-2005.xsd",
@@ -115,6 +118,7 @@ class Declared:
     abstract: bool = False
     label: str = ""
     documentation: str = ""
+    parent: tuple[str, str] = ()  # (href of the parent element, arcrole): where it sits in its dimension
 
 
 def base_elements() -> list[Declared]:
@@ -123,20 +127,31 @@ def base_elements() -> list[Declared]:
     out += [Declared(name, type_, label=label, documentation=doc) for name, type_, label, doc in
             DOCUMENT_ITEMS.values()]
     for dim in DIMENSIONS:
-        out += dimension_elements(dim)
+        out += dimension_elements(dim, SCHEMA, "trustc")
     return out
 
 
-def dimension_elements(dim: str) -> list[Declared]:
+def href(schema: str, prefix: str, name: str) -> str:
+    return f"{schema}#{prefix}_{name}"
+
+
+def dimension_elements(dim: str, schema: str, prefix: str) -> list[Declared]:
+    """A dimension and its domain, declared in `schema` (the base, or an extension for a new dimension)."""
     title = dim[:1].upper() + dim[1:]
     return [
         Declared(dimension_element(dim), "xbrli:stringItemType", "xbrldt:dimensionItem", True, f"{title} [Axis]",
                  f"The {dim} a figure belongs to."),
-        Declared(domain_element(dim), "nonnum:domainItemType", abstract=True, label=f"{title} [Domain]"),
+        Declared(domain_element(dim), "nonnum:domainItemType", abstract=True, label=f"{title} [Domain]",
+                 parent=(href(schema, prefix, dimension_element(dim)), DIMENSION_DOMAIN)),
     ]
 
 
-def _schema(namespace: str, prefix: str, imports: dict[str, str], linkbase: str,
+def domain_href(dim: str, schema: str) -> str:
+    """Where a dimension's domain is declared: the base taxonomy, or the filing's extension `schema`."""
+    return href(SCHEMA, "trustc", domain_element(dim)) if dim in DIMENSIONS else href(schema, "f", domain_element(dim))
+
+
+def _schema(namespace: str, prefix: str, imports: dict[str, str], linkbases: tuple[str, str],
             elements: Iterable[Declared]) -> bytes:
     nsmap = {"xs": XS, "xbrli": XBRLI, "link": LINK, "xlink": XLINK, "xbrldt": XBRLDT, "num": NUM,
              "nonnum": NONNUM, prefix: namespace}
@@ -145,10 +160,11 @@ def _schema(namespace: str, prefix: str, imports: dict[str, str], linkbase: str,
     root = etree.Element(f"{{{XS}}}schema", nsmap=nsmap, targetNamespace=namespace,
                          elementFormDefault="qualified", attributeFormDefault="unqualified")
     appinfo = etree.SubElement(etree.SubElement(root, f"{{{XS}}}annotation"), f"{{{XS}}}appinfo")
-    etree.SubElement(appinfo, f"{{{LINK}}}linkbaseRef", {
-        f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": linkbase,
-        f"{{{XLINK}}}role": "http://www.xbrl.org/2003/role/labelLinkbaseRef",
-        f"{{{XLINK}}}arcrole": "http://www.w3.org/1999/xlink/properties/linkbase"})
+    for linkbase, role in zip(linkbases, ("labelLinkbaseRef", "definitionLinkbaseRef")):
+        etree.SubElement(appinfo, f"{{{LINK}}}linkbaseRef", {
+            f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": linkbase,
+            f"{{{XLINK}}}role": f"http://www.xbrl.org/2003/role/{role}",
+            f"{{{XLINK}}}arcrole": "http://www.w3.org/1999/xlink/properties/linkbase"})
     for ns, location in imports.items():
         etree.SubElement(root, f"{{{XS}}}import", namespace=ns, schemaLocation=location)
     for e in elements:
@@ -184,15 +200,47 @@ def _labels(schema_file: str, prefix: str, elements: Iterable[Declared]) -> byte
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _definitions(schema_file: str, prefix: str, elements: Iterable[Declared]) -> bytes:
+    """Dimension-domain and domain-member arcs, so tools show each dimension's members."""
+    root = etree.Element(f"{{{LINK}}}linkbase", nsmap={"link": LINK, "xlink": XLINK})
+    for arcrole in (DIMENSION_DOMAIN, DOMAIN_MEMBER):
+        etree.SubElement(root, f"{{{LINK}}}arcroleRef", {
+            "arcroleURI": arcrole, f"{{{XLINK}}}type": "simple",
+            f"{{{XLINK}}}href": f"{LOCATIONS[XBRLDT]}#{arcrole.rsplit('/', 1)[-1]}"})
+    link = etree.SubElement(root, f"{{{LINK}}}definitionLink", {
+        f"{{{XLINK}}}type": "extended", f"{{{XLINK}}}role": "http://www.xbrl.org/2003/role/link"})
+    located: dict[str, str] = {}
+
+    def locate(target: str) -> str:
+        if target not in located:
+            located[target] = f"loc{len(located) + 1}"
+            etree.SubElement(link, f"{{{LINK}}}loc", {f"{{{XLINK}}}type": "locator", f"{{{XLINK}}}href": target,
+                                                      f"{{{XLINK}}}label": located[target]})
+        return located[target]
+
+    order = 0
+    for e in elements:
+        if not e.parent:
+            continue
+        parent, arcrole = e.parent
+        order += 1
+        etree.SubElement(link, f"{{{LINK}}}definitionArc", {
+            f"{{{XLINK}}}type": "arc", f"{{{XLINK}}}arcrole": arcrole, f"{{{XLINK}}}from": locate(parent),
+            f"{{{XLINK}}}to": locate(href(schema_file, prefix, e.name)), "order": str(order)})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
 def base_files() -> dict[str, bytes]:
     """The base taxonomy: file name -> content."""
     elements = base_elements()
     imports = {XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NUM: LOCATIONS[NUM], NONNUM: LOCATIONS[NONNUM]}
-    return {SCHEMA: _schema(NS, "trustc", imports, LABELS, elements), LABELS: _labels(SCHEMA, "trustc", elements)}
+    return {SCHEMA: _schema(NS, "trustc", imports, (LABELS, DEFINITIONS), elements),
+            LABELS: _labels(SCHEMA, "trustc", elements), DEFINITIONS: _definitions(SCHEMA, "trustc", elements)}
 
 
 def extension_files(stem: str, namespace: str, elements: list[Declared]) -> dict[str, bytes]:
-    """A filing's extension schema (members, unknown dimensions and fields) and its labels."""
-    schema, labels = f"{stem}.xsd", f"{stem}-lab.xml"
+    """A filing's extension schema (members, unknown dimensions and fields), its labels and member arcs."""
+    schema, labels, definitions = f"{stem}.xsd", f"{stem}-lab.xml", f"{stem}-def.xml"
     imports = {NS: SCHEMA, XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NONNUM: LOCATIONS[NONNUM]}
-    return {schema: _schema(namespace, "f", imports, labels, elements), labels: _labels(schema, "f", elements)}
+    return {schema: _schema(namespace, "f", imports, (labels, definitions), elements),
+            labels: _labels(schema, "f", elements), definitions: _definitions(schema, "f", elements)}

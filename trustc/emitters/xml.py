@@ -22,8 +22,8 @@ from ..compiler.ast import Compilation, Fact, Field, Statement
 from ..compiler.concepts import concepts
 from ..compiler.output import atomic_write, safe_stem
 from . import Emitter
-from .taxonomy import (DIMENSIONS, DOCUMENT_ITEMS, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
-                       base_files, camel, concept_element, dimension_element, dimension_elements, extension_files,
+from .taxonomy import (DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
+                       base_files, camel, concept_element, dimension_element, dimension_elements, domain_href, extension_files,
                        member_element)
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -79,14 +79,15 @@ class Instance:
     def qname(self, dim: str) -> str:
         if dim in DIMENSIONS:
             return f"trustc:{dimension_element(dim)}"
-        for element in dimension_elements(dim):
+        for element in dimension_elements(dim, f"{self.stem}.xsd", "f"):
             self.declared.setdefault(element.name, element)
         return f"f:{dimension_element(dim)}"
 
     def member(self, dim: str, value: str) -> str:
         name = member_element(dim, value)
         title = dim[:1].upper() + dim[1:]
-        self.declared.setdefault(name, Declared(name, "nonnum:domainItemType", abstract=True, label=f"{title} {value}"))
+        self.declared.setdefault(name, Declared(name, "nonnum:domainItemType", abstract=True, label=f"{title} {value}",
+                                                parent=(domain_href(dim, f"{self.stem}.xsd"), DOMAIN_MEMBER)))
         return f"f:{name}"
 
     def context(self, entity: tuple[str, str], date: _dt.date, dims) -> str:
