@@ -149,3 +149,13 @@ def test_json_carries_the_check_diagnostics(reference):
     p = next(d for d in data["diagnostics"] if d["severity"] == "warning")
     assert p["span"] == {"line": 197, "column": 35, "end_line": 197, "end_column": 42}
     assert {"line": 142, "column": 22, "end_line": 142, "end_column": 25} in p["related"]
+
+
+def test_the_knowledge_is_data(reference):
+    from trustc.compiler.checks import check_statement
+    from trustc.compiler.checks.knowledge import DATA_FILE, parse, tomllib
+
+    data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+    data["notional"].update(name="^$", falls_without_principal=False)  # a reader who knows no notional class
+    found = [d for d in check_statement(reference.statements[0], known=parse(data)) if d.code == "class-roll-forward"]
+    assert [(d.severity, d.message.split(":")[0]) for d in found] == [("warning", "A-IO"), ("warning", "A-IO-INV")]

@@ -35,7 +35,8 @@ CHECKS: tuple[Check, ...] = (
     Check("class-totals", "a totals row = the sum of the classes it covers (the subset is found and noted)",
           WARNING, class_totals),
     Check("group-roll-forward", "collateral beginning balance − principal components − realized losses = ending "
-          "balance, and beginning loan count − loans paid off + loans added = ending count, per group", WARNING, identities("group-roll-forward")),
+          "balance, and beginning loan count − loans paid off + loans added = ending count, per group",
+          WARNING, identities("group-roll-forward")),
     Check("remittance-total", "principal components add up to total principal; scheduled interest less its "
           "deductions is the interest remittance", WARNING, identities("remittance-total")),
     Check("group-total", "the groups add up to the TOTAL column, figure by figure", WARNING,
