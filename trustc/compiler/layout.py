@@ -204,16 +204,19 @@ def _load() -> None:
         if _LOADED or _LOADING:  # done, or a layout module being imported asked for the registry
             return
         _LOADING = True
-        from . import layouts as builtin
+        try:
+            from . import layouts as builtin
 
-        for module in pkgutil.iter_modules(builtin.__path__):
-            importlib.import_module(f"{builtin.__name__}.{module.name}")
-        for ep in entry_points(group="trustc.layouts"):
-            try:
-                ep.load()
-            except Exception:  # a broken plugin must not take the compiler down
-                continue
-        _LOADED = True
+            for module in pkgutil.iter_modules(builtin.__path__):
+                importlib.import_module(f"{builtin.__name__}.{module.name}")
+            for ep in entry_points(group="trustc.layouts"):
+                try:
+                    ep.load()
+                except Exception:  # a broken plugin must not take the compiler down
+                    continue
+            _LOADED = True
+        finally:
+            _LOADING = False  # else a failed load (or a reset of _LOADED) would never load again
 
 
 def layouts() -> dict[str, type[Layout]]:
