@@ -187,7 +187,7 @@ def test_stdin_bytes_go_through_the_same_hygiene(reference_bytes, monkeypatch, c
 
 
 def test_a_flood_of_unplaced_lines_keeps_every_line_and_caps_the_errors(reference_bytes):
-    from trustc.compiler.driver import MAX_LINE_ERRORS
+    from trustc.compiler.diagnostics import MAX_LINE_ERRORS
 
     junk = b"\n".join(b"junk line %d" % i for i in range(MAX_LINE_ERRORS + 500))
     compilation = compile_bytes(reference_bytes + b"\n" + junk)

@@ -6,6 +6,9 @@ from typing import Iterable, Optional
 from .ast import Diagnostic, Span, UnparsedLine
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+# Per-line unparsed-line errors per compilation; past it one error counts the rest
+# (every line stays in `unparsed`). Producers of many lines may stop making them here.
+MAX_LINE_ERRORS = 1000
 
 
 def error(code: str, message: str, span: Optional[Span] = None, related: Iterable[Span] = ()) -> Diagnostic:

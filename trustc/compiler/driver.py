@@ -8,7 +8,7 @@ import attrs
 
 from .ast import Compilation, Diagnostic, Document, Span, UnparsedLine
 from .checks import check_statements
-from .diagnostics import error, unparsed_line
+from .diagnostics import MAX_LINE_ERRORS, error, unparsed_line
 from .layout import Detection, LayoutResult, detect, get_layout, layouts
 from .source import LineView, NotText, SourceText, decode, read_path
 
@@ -74,6 +74,7 @@ def detect_source(source: SourceText, format: Optional[str] = None) -> list[Layo
 def compile_source(source: SourceText, format: Optional[str] = None) -> Compilation:
     diagnostics: list[Diagnostic] = list(source.diagnostics)
     unparsed: list[UnparsedLine] = []
+    quiet: set[int] = set()  # unparsed lines of a document one error reports whole
     merged = LayoutResult()
     documents: list[Document] = []
     envelope_fields = None
@@ -103,6 +104,7 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
             for number, text in view:
                 if text.strip():
                     unparsed.append(UnparsedLine(number, text))
+                    quiet.add(number)
             continue
         try:
             result = get_layout(layout_id)().compile(view)
@@ -112,6 +114,7 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
                       Span(first, 1, first, 1))
             )
             unparsed.extend(UnparsedLine(n, text) for n, text in view if text.strip())
+            quiet.update(n for n, text in view if text.strip())
             continue
         if result.cover is not None and merged.cover is None:
             merged.cover = result.cover
@@ -124,37 +127,40 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
 
     if not source.ends_with_newline and source.lines:
         diagnostics = [_at_the_cut(d, source) for d in diagnostics]
-    diagnostics = _cap_line_errors(diagnostics)
+    unparsed.sort(key=lambda u: u.line)
+    diagnostics = _cap_line_errors(diagnostics, unparsed, quiet)
     return Compilation(
         source=source.info,
         cover=merged.cover,
         statements=tuple(merged.statements),
         signatures=tuple(merged.signatures),
         diagnostics=tuple(diagnostics),
-        unparsed=tuple(sorted(unparsed, key=lambda u: u.line)),
+        unparsed=tuple(unparsed),
         envelope=envelope_fields,
         documents=tuple(documents) if envelope is not None else (),
     )
 
 
-MAX_LINE_ERRORS = 1000
-
-
-def _cap_line_errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _cap_line_errors(diagnostics: list[Diagnostic], unparsed: list[UnparsedLine],
+                     quiet: set[int]) -> list[Diagnostic]:
     """One unparsed-line error per line up to MAX_LINE_ERRORS, then one for the rest.
 
     Every line stays in `unparsed` with its number; past the cap a per-line error
     only repeats it, and for a 100 MB input of unknown text costs gigabytes.
+    `quiet` lines belong to a document a whole-document error already reports.
     """
-    lines = [d for d in diagnostics if d.code == "unparsed-line"]
-    if len(lines) <= MAX_LINE_ERRORS:
+    per_line = [d for d in diagnostics if d.code == "unparsed-line"]
+    kept = per_line[:MAX_LINE_ERRORS]
+    covered = {d.span.line for d in kept}
+    rest = [u.line for u in unparsed if u.line not in covered and u.line not in quiet]
+    if len(per_line) <= MAX_LINE_ERRORS and not rest:
         return diagnostics
-    rest = lines[MAX_LINE_ERRORS:]
-    dropped = {id(d) for d in rest}
-    first, last = rest[0].span.line, rest[-1].span.line
-    summary = error("unparsed-lines", f"{len(rest)} more lines (from line {first} to line {last}) could not be placed "
-                    "by the grammar; each is listed in `unparsed`", Span(first, 1, first, 1))
-    return [d for d in diagnostics if id(d) not in dropped] + [summary]
+    dropped = {id(d) for d in per_line[MAX_LINE_ERRORS:]}
+    out = [d for d in diagnostics if id(d) not in dropped]
+    if rest:
+        out.append(error("unparsed-lines", f"{len(rest)} more lines (from line {rest[0]} to line {rest[-1]}) could "
+                         "not be placed by the grammar; each is listed in `unparsed`", Span(rest[0], 1, rest[0], 1)))
+    return out
 
 
 def _at_the_cut(diagnostic: Diagnostic, source: SourceText) -> Diagnostic:

@@ -14,7 +14,7 @@ from lark import Token, Transformer, Tree
 
 from ..ast import Field, Signature
 from ..cover import assemble_cover, date_field, joined_field, kind, stripped_field
-from ..diagnostics import unparsed_line
+from ..diagnostics import MAX_LINE_ERRORS, unparsed_line
 from ..layout import Layout, LayoutResult
 
 def tokens_of(children: Iterable[Any]) -> list[Token]:
@@ -187,12 +187,13 @@ def assemble_form(pieces: list[Any]) -> LayoutResult:
         elif isinstance(piece, SignatureLines):
             signatures, trailing = assemble_signatures(piece)
             result.signatures.extend(signatures)
-            for token in trailing:
+            for count, token in enumerate(trailing):
                 line, diagnostic = unparsed_line(token.line, token.value)
                 result.unparsed.append(line)
-                result.diagnostics.append(attrs.evolve(
-                    diagnostic, message=f"line {token.line} follows the signature block and no layout reads it: "
-                                        f"{token.value.strip()[:80]!r}"))
+                if count < MAX_LINE_ERRORS:  # the driver counts the rest in one error
+                    result.diagnostics.append(attrs.evolve(
+                        diagnostic, message=f"line {token.line} follows the signature block and no layout reads it: "
+                                            f"{token.value.strip()[:80]!r}"))
     if result.cover is not None:
         result.cover = attrs.evolve(result.cover, items=items, exhibits=tuple(exhibits))
     return result
