@@ -467,11 +467,11 @@ class RFMSI(Layout):
     grammar = "rfmsi.lark"
     transformer = RFMSITransformer
     evidence = (
-        (r"(?m)^\s*RESIDENTIAL\s+FUNDING\s+CORPORATION\s+\(MASTER\s+SERVICER\)\s*$", 0.3, "master servicer line"),
-        (r"(?m)^\s*DISTRIBUTION\s+SUMMARY\s+FOR\s+POOL\s*#", 0.3, "DISTRIBUTION SUMMARY FOR POOL# heading"),
-        (r"(?m)^\s*ADDITIONAL\s+RELATED\s+INFORMATION\s+FOR\s+POOL", 0.2, "ADDITIONAL RELATED INFORMATION heading"),
-        (r"(?m)^\s*Run:\s+\d\d/\d\d/\d\d\s+\d\d:\d\d:\d\d", 0.1, "run header"),
-        (r"(?m)^\s*AMOUNTS\s+PER\s+\$1,000\s+UNIT\s*$", 0.1, "AMOUNTS PER $1,000 UNIT heading"),
+        (r"(?m)^[ \t]*RESIDENTIAL\s+FUNDING\s+CORPORATION\s+\(MASTER\s+SERVICER\)[ \t]*$", 0.3, "master servicer line"),
+        (r"(?m)^[ \t]*DISTRIBUTION\s+SUMMARY\s+FOR\s+POOL\s*#", 0.3, "DISTRIBUTION SUMMARY FOR POOL# heading"),
+        (r"(?m)^[ \t]*ADDITIONAL\s+RELATED\s+INFORMATION\s+FOR\s+POOL", 0.2, "ADDITIONAL RELATED INFORMATION heading"),
+        (r"(?m)^[ \t]*Run:\s+\d\d/\d\d/\d\d\s+\d\d:\d\d:\d\d", 0.1, "run header"),
+        (r"(?m)^[ \t]*AMOUNTS\s+PER\s+\$1,000\s+UNIT[ \t]*$", 0.1, "AMOUNTS PER $1,000 UNIT heading"),
     )
 
     def assemble(self, pieces: list[Any], view) -> LayoutResult:
