@@ -14,6 +14,7 @@ base does not know), with labels, importing the base taxonomy.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -80,6 +81,7 @@ DOCUMENT_ITEMS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def camel(name: str) -> str:
     """original_balance -> OriginalBalance; a name that would start with a digit gets a leading underscore."""
     out = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)

@@ -91,9 +91,9 @@ class Instance:
         return f"f:{name}"
 
     def context(self, entity: tuple[str, str], date: _dt.date, dims) -> str:
-        members = tuple(sorted((self.qname(d), self.member(d, v)) for d, v in dims.items()))
-        key = (entity, date, members)
+        key = (entity, date, tuple(sorted(dims.items())))
         if key not in self.contexts:
+            members = tuple(sorted((self.qname(d), self.member(d, v)) for d, v in dims.items()))
             cid = f"c{len(self.contexts) + 1}"
             self.contexts[key] = cid
             context = etree.Element(f"{{{XBRLI}}}context", id=cid)
