@@ -18,8 +18,7 @@ from typing import Optional
 
 from lxml import etree
 
-from ..compiler.ast import Compilation, Fact, Field, Statement
-from ..compiler.concepts import concepts
+from ..compiler.ast import Compilation, Field, Statement
 from ..compiler.output import atomic_write, safe_stem
 from . import Emitter
 from .taxonomy import (DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
