@@ -80,6 +80,7 @@ CAPTION_WORDS = frozenset("""
 """.split())
 WORD = re.compile(r"[ \t]*([^\s|]+)")
 PIECE = re.compile(r"[^\s|]+(?: [^\s|]+)*")
+MAX_REGION_CAPTIONS = 16
 JURISDICTION = frozenset({"state", "file", "irs"})
 ADDRESS = frozenset({"address", "zip"})
 
@@ -348,6 +349,9 @@ class CoverReader:
 
     def close_region(self) -> None:
         region, captions, values = self.region, self.region_captions, self.region_values
+        # A cover prints a handful of captions per region; thousands are a hostile
+        # line, and placing each value against each of them would be quadratic.
+        captions = captions[:MAX_REGION_CAPTIONS]
         self.region, self.region_captions, self.region_values = None, [], []
         if region is JURISDICTION:
             self.jurisdiction(captions, values)
@@ -361,9 +365,9 @@ class CoverReader:
         below = [c.line for c in captions if c.line > piece.line]
         nearest = [c for c in captions if below and c.line == min(below)]
         for candidates in (nearest, captions):  # a value stands over its caption: the nearest line under it first
-            best = max(candidates, key=lambda c: (c.overlap(piece), -candidates.index(c)), default=None)
-            if best is not None and best.overlap(piece) > 0:
-                return best.kind
+            best = max(enumerate(candidates), key=lambda ic: (ic[1].overlap(piece), -ic[0]), default=None)
+            if best is not None and best[1].overlap(piece) > 0:
+                return best[1].kind
         centre = (piece.start + piece.end) / 2
         return min(captions, key=lambda c: abs((c.start + c.end) / 2 - centre)).kind
 
