@@ -80,6 +80,16 @@ class FactBuilder:
     def unplaced(self, cell: Cell, line: int, why: str) -> None:
         self.diagnostics.append(warning("unplaced-figure", f"{cell.text!r} {why}", cell.span(line)))
 
+    def unknown_row(self, row: Token) -> None:
+        """A row whose label the layout does not know: the whole row is named, digits in its label too."""
+        text = row.value
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        self.diagnostics.append(
+            warning("unknown-label", f"row {text.strip()!r} has a label this layout does not know; its figures are not facts",
+                    Span(row.line, start + 1, row.line, end + 1))
+        )
+
 
 @attrs.define
 class ClassRegistry:

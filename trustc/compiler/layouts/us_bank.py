@@ -239,6 +239,9 @@ class USBankAssembler:
         for row in piece.rows:
             label, values = row_cells(row)
             concept = GROUP_ROWS.get(norm(label.text)) if label else INTEREST_TOTAL
+            if concept is None:
+                self.facts.unknown_row(row)
+                continue
             self.group_cells(concept, label.text if label else "", label, values, row)
 
     def group_cells(self, concept, title, label, values, row: Token) -> None:
@@ -253,11 +256,11 @@ class USBankAssembler:
         for row in piece.tokens:
             label, values = row_cells(row)
             concept = DEAL_ITEMS.get(norm(label.text)) if label else None
+            if concept is None:
+                self.facts.unknown_row(row)
+                continue
             for cell in values:
-                if concept is None:
-                    self.facts.unplaced(cell, row.line, f"in row {row.value.strip()!r} has no known meaning")
-                else:
-                    self.facts.add(concept, label.text, cell, row.line, {}, label.span(row.line))
+                self.facts.add(concept, label.text, cell, row.line, {}, label.span(row.line))
 
     def matrix(self, piece: Matrix) -> None:
         spans = spanning_columns(piece.group.value)
@@ -266,11 +269,14 @@ class USBankAssembler:
         for row in piece.rows:
             label, values = row_cells(row)
             dims = self.row_dims(piece.section, label.text)
+            if dims is None:
+                self.facts.unknown_row(row)
+                continue
             for cell, column in assign(values, columns):
                 concept = known.get(norm(column.name)) if column else None
                 owner = next((s for s in spans if column and s.start <= column.end and column.start < s.end), None)
                 group = group_dim(owner)
-                if concept is None or group is None or dims is None:
+                if concept is None or group is None:
                     self.facts.unplaced(cell, row.line, f"in row {label.text!r} has no known meaning here")
                     continue
                 self.facts.add(concept, column.name, cell, row.line, {"group": group, **dims},
