@@ -128,3 +128,15 @@ def test_third_party_layout_through_a_real_entry_point(tmp_path, monkeypatch, ca
     finally:
         registry._REGISTRY.pop("fee-report", None)
         sys.modules.pop("trustc_fee_report", None)
+
+
+def test_a_broken_layout_plugin_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    install_distribution(tmp_path, monkeypatch, "trustc_broken_layout", "raise ImportError('no such thing')\n",
+                         "trustc.layouts", "broken = trustc_broken_layout:Broken")
+    monkeypatch.setattr(registry, "_LOADED", False)  # as in a fresh process
+    try:
+        with pytest.warns(RuntimeWarning, match="layout plugin 'broken'.*no such thing"):
+            found = layouts()
+        assert "us-bank" in found and "broken" not in found
+    finally:
+        sys.modules.pop("trustc_broken_layout", None)

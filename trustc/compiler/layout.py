@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import warnings
 import threading
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Iterable, Optional
@@ -212,8 +213,9 @@ def _load() -> None:
             for ep in entry_points(group="trustc.layouts"):
                 try:
                     ep.load()
-                except Exception:  # a broken plugin must not take the compiler down
-                    continue
+                except Exception as exc:  # a broken plugin must not take the compiler down, nor vanish unsaid
+                    warnings.warn(f"trustc: layout plugin {ep.name!r} ({ep.value}) failed to load: "
+                                  f"{type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=2)
             _LOADED = True
         finally:
             _LOADING = False  # else a failed load (or a reset of _LOADED) would never load again

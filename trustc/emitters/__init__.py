@@ -6,6 +6,7 @@ Built-in and third-party emitters register through the entry-point group
 """
 from __future__ import annotations
 
+import warnings
 from importlib.metadata import entry_points
 from typing import ClassVar
 
@@ -63,7 +64,9 @@ def _load(spec: str):
     module, _, attr = spec.partition(":")
     try:
         return getattr(importlib.import_module(module), attr)
-    except Exception:  # a broken plugin must not take the compiler down
+    except Exception as exc:  # a broken plugin must not take the compiler down, nor vanish unsaid
+        warnings.warn(f"trustc: emitter plugin {spec!r} failed to load: {type(exc).__name__}: {exc}",
+                      RuntimeWarning, stacklevel=2)
         return None
 
 
