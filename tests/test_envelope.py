@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trustc.compiler.envelope import DocumentSlice, Envelope, read_envelope
-from trustc.compiler.source import LINE_END, SourceText, decode
+from trustc.compiler.source import SourceText, decode, split_lines
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 AAMES = CORPUS / "filings" / "aames-1998-c_8k_1998-12-15.sgml.txt"
@@ -32,12 +32,7 @@ def text_source(text: str):
 
 def any_source(text: str):
     """A SourceText for any text, control characters included (decode() would call it binary)."""
-    lines = LINE_END.split(text)
-    ends_with_newline = bool(text) and text[-1] in "\r\n"
-    if ends_with_newline:
-        lines.pop()
-    if text == "":
-        lines = []
+    lines, ends_with_newline = split_lines(text)
     return SourceText("<test>", text.encode("utf-8", "surrogatepass"), text, lines, [], ends_with_newline)
 
 

@@ -34,6 +34,18 @@ def format_diagnostic(path: str, d: Diagnostic) -> str:
     return f"{where}: {d.severity}[{d.code}]: {d.message}"
 
 
+def _sources(paths):
+    """Each input with its read source; one that cannot be read is reported on stderr and given as None."""
+    from .compiler.driver import read_source
+
+    for path in paths:
+        try:
+            yield path, read_source(path)
+        except CompileError as exc:
+            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+            yield path, None
+
+
 def _report(path: str, compilation: Compilation, quiet: bool) -> None:
     if quiet:
         return
@@ -118,7 +130,7 @@ def _compile_batch(args, emitter) -> int:
 def cmd_check(args) -> int:
     from .compiler.checks import CHECKS
     from .compiler.checks.render import console, render
-    from .compiler.driver import compile_source, read_source
+    from .compiler.driver import compile_source
 
     if args.list:
         for check in CHECKS:
@@ -130,11 +142,8 @@ def cmd_check(args) -> int:
     out = console(sys.stdout)
     status, compiled, counts = EXIT_OK, 0, {"error": 0, "warning": 0, "info": 0}
     failing = {"error", "warning"} if args.strict else {"error"}
-    for path in inputs:
-        try:
-            source = read_source(path)
-        except CompileError as exc:
-            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+    for path, source in _sources(inputs):
+        if source is None:
             status = EXIT_NOTHING
             continue
         compilation = compile_source(source, args.format)
@@ -183,15 +192,12 @@ def _check_format(layout_id: Optional[str]) -> None:
 
 def cmd_detect(args) -> int:
     """Each document's layout, chosen as `compile` chooses it (same function, same threshold)."""
-    from .compiler.driver import MIN_CONFIDENCE, detect_source, read_source
+    from .compiler.driver import MIN_CONFIDENCE, detect_source
 
     _check_format(args.format)
     status = EXIT_OK
-    for path in _inputs(args.paths):
-        try:
-            source = read_source(path)
-        except CompileError as exc:
-            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+    for path, source in _sources(_inputs(args.paths)):
+        if source is None:
             status = EXIT_NOTHING
             continue
         choices = detect_source(source, args.format)

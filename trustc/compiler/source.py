@@ -113,13 +113,19 @@ def decode(data: bytes, path: str = "<input>") -> SourceText:
             )
         )
         text = text.replace("\x00", " ")
+    lines, ends_with_newline = split_lines(text)
+    return SourceText(path, data, text, lines, diagnostics, ends_with_newline)
+
+
+def split_lines(text: str) -> tuple[list[str], bool]:
+    """The lines of `text` (CR, LF and CRLF each end one), and whether the last one was ended."""
+    if text == "":
+        return [], False
     lines = LINE_END.split(text)
-    ends_with_newline = bool(text) and text[-1] in "\r\n"
+    ends_with_newline = text[-1] in "\r\n"
     if ends_with_newline:
         lines.pop()
-    if text == "":
-        lines = []
-    return SourceText(path, data, text, lines, diagnostics, ends_with_newline)
+    return lines, ends_with_newline
 
 
 def read_path(path: str) -> SourceText:
