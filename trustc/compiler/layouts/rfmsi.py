@@ -27,7 +27,7 @@ from ..columns import Cell, Column, assign, is_figure, split_cells, stack_header
 from ..diagnostics import warning
 from ..layout import Layout, LayoutResult
 from ..numbers import parse_date
-from ..statement import ClassRegistry, FactBuilder, norm
+from ..statement import ClassRegistry, FactBuilder, header_columns, norm
 
 # Column titles of the class tables, stacked over their header lines.
 SUMMARY_COLUMNS = {
@@ -286,7 +286,7 @@ class PoolAssembler:
 
     # -- page 1 (and 2): class tables and dates ------------------------------
     def class_table(self, table: ClassTable) -> None:
-        columns = stack_headers([t.value for t in table.headers])
+        columns = header_columns(table.headers)
         known = SUMMARY_COLUMNS if table.section == "summary" else PER_1000_COLUMNS
         cusip = next((c for c in columns if norm(c.name) == "cusip"), None)
         data = [(c, known.get(norm(c.name))) for c in columns if norm(c.name) != "class"]
@@ -400,7 +400,7 @@ class PoolAssembler:
             # "COMPONENTS" over "ACCRUAL  NON-ACCRUAL" is a caption; the last line names the columns.
             columns = stack_headers([piece.headers[-1].value])
         else:
-            columns = stack_headers([t.value for t in piece.headers])
+            columns = header_columns(piece.headers)
         if piece.kind == "delinquencies":
             columns = [c for c in columns if norm(c.name) in DELINQUENCY_COLUMNS]
         for row in piece.rows:

@@ -15,7 +15,7 @@ from lark import Token
 
 from ..ast import Statement
 from ..columns import Column, assign, spanning_columns
-from ..layout import Layout, LayoutResult
+from ..layout import Layout, LayoutResult, real
 from ..statement import ClassRegistry, FactBuilder, header_columns, norm, row_cells
 from .form8k import Form8KTransformer, assemble_form, date_field
 
@@ -121,11 +121,6 @@ class Matrix:
     group: Token
     headers: tuple[Token, ...]
     rows: tuple[Token, ...]
-
-
-def real(tokens) -> tuple[Token, ...]:
-    """Lines of the input, without the empty synthetic ones that close a cut-short structure."""
-    return tuple(t for t in tokens if t.value)
 
 
 class USBankTransformer(Form8KTransformer):
