@@ -129,3 +129,21 @@ def test_binary_input_exit_2(tmp_path, capsys):
 def test_missing_file_exit_2(tmp_path, capsys):
     assert main(["compile", str(tmp_path / "nope.txt")]) == 2
     assert "unreadable" in capsys.readouterr().err
+
+
+def test_a_line_of_punctuation_is_not_read_as_column_titles():
+    lines = list(LINES)
+    at = next(i for i, t in enumerate(lines) if "AMOUNTS PER $1,000 UNIT" in t)
+    lines.insert(at + 1, "}}}{{{")
+    compiled = check_invariants(lines)
+    assert [(u.line, u.text) for u in compiled.unparsed] == [(at + 2, "}}}{{{")]
+
+
+def test_a_row_with_an_unknown_label_is_named_whole():
+    # Hypothesis found it: a damaged per-$1,000 row read as a deal item whose label holds a figure.
+    lines = list(LINES)
+    at = next(i for i, t in enumerate(lines) if t.split()[:1] == ["0.94995"])
+    lines[at] = "  : 0.94995  26.36508"
+    compiled = check_invariants(lines)
+    (unknown,) = [d for d in compiled.diagnostics if d.code == "unknown-label"]
+    assert (unknown.span.line, unknown.span.column, unknown.span.end_column) == (at + 1, 3, 22)
