@@ -1,7 +1,7 @@
 """The trustc XBRL taxonomy, generated from the concept dictionary, and each filing's extension.
 
 The base taxonomy (`trustc-2026.xsd`, label and definition linkbases) declares one
-item per concept of `compiler/data/concepts*.toml` (type from the concept's
+item per concept of `compiler/data/concepts/*.toml` (type from the concept's
 unit, full label and description as labels), the cover-page items, and the
 explicit dimensions class, group, bucket and status. It is generated when
 written rather than kept as files, so a layout that adds concepts to the
