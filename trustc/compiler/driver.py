@@ -79,7 +79,12 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
     documents: list[Document] = []
     envelope_fields = None
 
-    envelope, slices = _split_documents(source)
+    try:
+        envelope, slices = _split_documents(source)
+    except Exception as exc:  # a bug reading the envelope: the file is still compiled, as one document
+        diagnostics.append(error("internal-error", f"the EDGAR envelope could not be read: {type(exc).__name__}: {exc}",
+                                 Span(1, 1, 1, 1)))
+        envelope, slices = None, None
     if slices is None:
         slices = [None] if source.lines else []
     if envelope is not None:
@@ -108,7 +113,9 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
             continue
         try:
             result = get_layout(layout_id)().compile(view)
-        except Exception as exc:  # a compiler bug must cost one document, not the batch
+            statements = [s if s.document is not None else _with_document(s, index) for s in result.statements]
+            found = list(result.diagnostics) + check_statements(statements)
+        except Exception as exc:  # a compiler bug must cost one document, not the file or the batch
             diagnostics.append(
                 error("internal-error", f"lines {first}-{last}: {layout_id} failed: {type(exc).__name__}: {exc}",
                       Span(first, 1, first, 1))
@@ -118,11 +125,9 @@ def compile_source(source: SourceText, format: Optional[str] = None) -> Compilat
             continue
         if result.cover is not None and merged.cover is None:
             merged.cover = result.cover
-        statements = [s if s.document is not None else _with_document(s, index) for s in result.statements]
         merged.statements.extend(statements)
         merged.signatures.extend(result.signatures)
-        diagnostics.extend(result.diagnostics)
-        diagnostics.extend(check_statements(statements))
+        diagnostics.extend(found)
         unparsed.extend(result.unparsed)
 
     if not source.ends_with_newline and source.lines:

@@ -1,12 +1,13 @@
 """Every check, registered here and only here: id, one-line description, default severity."""
 from __future__ import annotations
 
+from decimal import Context as DecimalContext, Decimal, getcontext, localcontext
 from typing import Callable, Iterable, Iterator
 
 from attrs import frozen
 
 from ..ast import Diagnostic, Statement
-from ..diagnostics import INFO, WARNING
+from ..diagnostics import ERROR, INFO, WARNING
 from .collateral import equalities, overcollateralization, repeated_figures
 from .context import Context
 from .identities import identities
@@ -61,8 +62,32 @@ CHECKS: tuple[Check, ...] = (
 def check_statement(statement: Statement, checks: Iterable[Check] = CHECKS,
                     known: Knowledge | None = None) -> Iterator[Diagnostic]:
     ctx = Context(statement, known or knowledge())
+    with localcontext(arithmetic_for(statement)):  # a list: a generator would leak the context to its caller
+        found = list(_run(ctx, statement, checks))
+    yield from found
+
+
+def arithmetic_for(statement: Statement) -> DecimalContext:
+    """Decimal precision enough for this statement's figures to add, divide and print exactly.
+
+    The default 28 digits hold every real report; a 30-digit figure would be rounded
+    in a sum, and `quantize` would raise InvalidOperation while printing it.
+    """
+    digits = max((len(f.value.as_tuple().digits) + max(f.value.as_tuple().exponent, 0)
+                  for f in statement.facts if isinstance(f.value, Decimal) and f.value.is_finite()), default=0)
+    return DecimalContext(prec=max(getcontext().prec, digits + 12))  # sums of many figures stay exact
+
+
+def _run(ctx: Context, statement: Statement, checks: Iterable[Check]) -> Iterator[Diagnostic]:
     for check in checks:
-        for report in check.run(ctx):
+        reports = []
+        try:
+            reports.extend(check.run(ctx))
+        except Exception as exc:  # a bug in one check costs that check's findings, not the statement
+            where = statement.facts[0].span if statement.facts else None
+            yield Diagnostic(ERROR, "internal-error", f"check {check.id} failed on {statement.title!r}: "
+                             f"{type(exc).__name__}: {exc}", where)
+        for report in reports:
             severity = INFO if report.note else check.severity
             yield Diagnostic(severity, check.id, report.message, report.span, report.related)
 

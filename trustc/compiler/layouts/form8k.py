@@ -92,8 +92,10 @@ def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]
         elif k == "EXHIBIT_CONTINUATION" and exhibit is not None:
             exhibit["description"] += " " + token.value.strip()
         elif k == "ANSWER" and items:
-            m = re.match(r"\s*(\([a-z]\)|[A-F]\.)\s+(.*\S)", token.value)
-            answer = {"letter": m.group(1).strip("().").upper(), "lines": [m.group(2)], "line": token.line}
+            # the answer's text may be empty ("B. " alone on its line): the letter is still an answer
+            m = re.match(r"\s*(\([a-z]\)|[A-F]\.)\s+(.*\S)?", token.value)
+            answer = {"letter": m.group(1).strip("().").upper(), "lines": [m.group(2)] if m.group(2) else [],
+                      "line": token.line}
             items[-1]["answers"].append(answer)
         elif k == "TEXT":
             if answer is not None:
