@@ -1,0 +1,203 @@
+"""Layouts as data: a grammar plus a spec (`compiler/layouts/<id>.toml`) that binds grammar rules to table kinds.
+
+The spec names the layout (id, description, grammar, evidence), says which rule
+of the parse tree is one statement and where its title, date and series are
+printed, and binds rules to the table kinds of `tables.py`:
+
+    [rules.principal_distributions]
+    read = "group_table"                  # class_table | group_table | matrix | items | group_columns
+    rows = { "beginning balanc" = "pool_beginning_balance", ... }
+
+The interpreter walks the parse tree once. A rule with `read` is read as that
+kind of table; a rule without one is walked into; lines outside any table
+(headings, notes, prose) are consumed by the grammar and carry no figure. The
+context (`dims` of a rule, the group columns a `group_columns` line sets) passes
+down to the tables inside and after it. See docs/adding-a-layout.md, "The spec".
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import attrs
+from lark import Token, Tree
+
+from .ast import Statement
+from .columns import Column, spanning_columns
+from .concepts import tomllib
+from .cover import date_field, kind
+from .layout import Layout, LayoutResult
+from .tables import ClassTable, GroupTable, Items, Matrix, RowPattern, Tables, real
+
+# The rules of form8k.lark a statement layout %imports: the 8-K around the statement.
+FORM_RULES = ("cover", "items", "signatures", "exhibit_index")
+
+
+def tokens(node: Any) -> list[Token]:
+    """Every real line under a node, in order."""
+    if isinstance(node, Token):
+        return [node] if node.value else []
+    out: list[Token] = []
+    for child in node.children:
+        out.extend(tokens(child))
+    return out
+
+
+@attrs.frozen
+class Rule:
+    """What a grammar rule is: a table of some kind (`read`), or context for what is inside it."""
+
+    name: str
+    read: Optional[str] = None
+    table: Any = None
+    headers: str = "column_headers"  # the child rule holding a table's column titles
+    lines: tuple[str, ...] = attrs.field(default=("ROW", "VALUES"), converter=tuple)  # line kinds of its rows
+    blocks: Optional[str] = None  # child rules that are each one table of this kind (stacked blocks)
+    groups: Optional[str] = None  # the line kind whose titles span the columns (a matrix's groups)
+    unlabelled: Optional[str] = None  # the concept of a group table's row printed without a label
+    dims: dict = attrs.field(factory=dict)  # context the facts inside carry
+
+
+TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items}
+RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims"}
+
+
+def make_rule(name: str, entry: dict) -> Rule:
+    options = {k: v for k, v in entry.items() if k in RULE_FIELDS}
+    table_options = {k: v for k, v in entry.items() if k not in RULE_FIELDS}
+    read = entry.get("read")
+    table = None
+    if read in TABLE_KINDS:
+        if "patterns" in table_options:
+            table_options["patterns"] = tuple(RowPattern(p["pattern"], p["dims"]) for p in table_options["patterns"])
+        table = TABLE_KINDS[read](**table_options)
+    elif read not in (None, "group_columns"):
+        raise ValueError(f"rule {name!r}: unknown kind {read!r}")
+    return Rule(name, table=table, **options)
+
+
+@attrs.frozen
+class StatementSpec:
+    rule: str  # each tree of this rule is one statement
+    heading: Optional[str] = None  # the rule holding the title lines and the date line
+    title_lines: tuple[str, ...] = ()  # line kinds of the heading that make the title, joined by " / "
+    date_line: Optional[str] = None  # the line kind printing the distribution date after a colon
+    series: Optional[re.Pattern] = attrs.field(default=None, converter=lambda p: re.compile(p) if p else None)
+
+
+@attrs.define
+class Reader:
+    """Walks one statement's tree, reading its tables in print order."""
+
+    rules: dict[str, Rule]
+    tables: Tables = attrs.field(factory=Tables)
+    group_columns: list[Column] = attrs.field(factory=list)
+
+    def walk(self, node: Tree) -> None:
+        for child in node.children:
+            if isinstance(child, Tree):
+                rule = self.rules.get(child.data)
+                if rule is None:
+                    self.walk(child)
+                elif rule.read is None:
+                    self.within(rule, child)
+                else:
+                    self.read(rule, child)
+
+    def within(self, rule: Rule, node: Tree) -> None:
+        saved = self.tables.dims
+        self.tables.dims = {**saved, **rule.dims}
+        self.walk(node)
+        self.tables.dims = saved
+
+    def read(self, rule: Rule, node: Tree) -> None:
+        if rule.blocks is not None:
+            for block in node.children:
+                if isinstance(block, Tree) and block.data == rule.blocks:
+                    self.read(attrs.evolve(rule, blocks=None), block)
+            return
+        lines = [c for c in node.children if isinstance(c, Token) and c.value]
+        headers = [t for c in node.children if isinstance(c, Tree) and c.data == rule.headers for t in tokens(c)]
+        rows = [t for t in lines if kind(t) in rule.lines]
+        table = rule.table
+        if rule.read == "group_columns":
+            self.group_columns = spanning_columns(lines[0].value) if lines else []
+        elif rule.read == "class_table":
+            self.tables.class_table(table, headers, rows)
+        elif rule.read == "group_table":
+            self.tables.group_table(table, self.group_columns, rows, rule.unlabelled)
+        elif rule.read == "matrix":
+            groups = next((t for t in lines if kind(t) == rule.groups), None)
+            self.tables.matrix(table, groups, headers, rows)
+        elif rule.read == "items":
+            self.tables.items(table, rows)
+
+
+def _evidence(entries: list[dict]) -> tuple[tuple[str, float, str], ...]:
+    return tuple((e["pattern"], e["weight"], e["shows"]) for e in entries)
+
+
+class SpecLayout(Layout):
+    """A layout read from its spec: no Python of its own."""
+
+    rules: dict[str, Rule] = {}
+    statement_spec: StatementSpec
+    form: bool = False
+
+    def assemble(self, pieces: list[Any], view) -> LayoutResult:
+        from .layouts.form8k import CoverLines, ItemLines, SignatureLines, assemble_form
+
+        form_pieces: list[Any] = []
+        statements: list[Tree] = []
+        for tree in pieces:
+            if not isinstance(tree, Tree):
+                continue
+            for node in tree.iter_subtrees_topdown():
+                if node.data == self.statement_spec.rule:
+                    statements.append(node)
+                elif self.form and node.data in FORM_RULES:
+                    make = {"cover": CoverLines, "signatures": SignatureLines}.get(node.data, ItemLines)
+                    form_pieces.append(make(tuple(tokens(node))))
+        result = assemble_form(form_pieces) if self.form else LayoutResult()
+        for node in statements:
+            statement, diagnostics = self.statement(node)
+            if statement is not None:
+                result.statements.append(statement)
+            result.diagnostics.extend(diagnostics)
+        return result
+
+    def statement(self, node: Tree) -> tuple[Optional[Statement], list]:
+        spec = self.statement_spec
+        reader = Reader(self.rules)
+        reader.walk(node)
+        heading = next((c for c in node.children if isinstance(c, Tree) and c.data == spec.heading), None)
+        tables = reader.tables
+        if heading is None and not tables.facts.facts:
+            return None, tables.facts.diagnostics
+        lines = tokens(heading) if heading is not None else []
+        title = " / ".join(t.value.strip() for t in lines if kind(t) in spec.title_lines)
+        series = spec.series.search(title) if spec.series else None
+        date_token = next((t for t in lines if kind(t) == spec.date_line), None)
+        date = date_field(date_token, date_token.value.find(":") + 1) if date_token is not None else None
+        statement = Statement(self.id, title, date, tables.classes.balances(), tuple(tables.facts.facts),
+                              series=series.group(1) if series else None)
+        return statement, tables.facts.diagnostics
+
+
+def load(path: Path) -> type[SpecLayout]:
+    """The layout a spec file declares, registered under its id."""
+    with open(path, "rb") as handle:
+        spec = tomllib.load(handle)
+    rules = {name: make_rule(name, entry) for name, entry in spec.get("rules", {}).items()}
+    statement = spec["statement"]
+    attributes = {
+        "id": spec["id"], "description": spec["description"], "grammar": spec["grammar"],
+        "evidence": _evidence(spec.get("evidence", [])), "form": spec.get("form") == "form8k",
+        "rules": rules, "__module__": __name__,
+        "statement_spec": StatementSpec(statement["rule"], statement.get("heading"),
+                                        tuple(statement.get("title_lines", ())), statement.get("date_line"),
+                                        statement.get("series")),
+    }
+    name = "".join(part.title() for part in re.split(r"[-_]", spec["id"])) + "Layout"
+    return type(name, (SpecLayout,), attributes)

@@ -1,0 +1,323 @@
+"""The table engine: the four kinds of table trustee reports print, read one way for every layout.
+
+A cell's meaning is its row's meaning plus its column's plus the context the
+table is printed in (section, REMIC, pool, group):
+
+- class table: a row per class (joined by its label, or by its position to the
+  table printed before it), a column per concept; a totals row is the class
+  "Total" or, where a layout says so, the scope as a whole;
+- group table: a row per concept, a column per group (GROUP 1 / FIXED GROUP /
+  TOTAL);
+- matrix: a row per dimension value (delinquency bucket, loan status), a column
+  per concept, groups from a title spanning the columns;
+- items: "label   figure" lines, one fact per figure.
+
+Each kind is declared with data (`ClassTable`, `GroupTable`, `Matrix`, `Items`:
+label and column maps keyed by `key(printed)`) and read by `Tables`, which
+collects the facts and classes of one statement. A figure that no map places
+gives ONE diagnostic for its row, the same in every layout: `unknown-label`,
+naming the whole row and what it did not know; the row's other figures are
+still facts.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Optional, Sequence
+
+import attrs
+from lark import Token
+
+from .ast import Span
+from .concepts import concept
+from .columns import Cell, Column, assign, is_figure, spanning_columns, split_cells, stack_headers
+from .diagnostics import warning
+from .numbers import parse_boolean
+from .statement import ClassRegistry, FactBuilder
+
+TOTAL = "Total"
+
+
+def key(printed: str) -> str:
+    """A printed label or column title as the maps are keyed: lower case, single spaces, no final colon."""
+    return " ".join(printed.split()).lower().rstrip(":").rstrip()
+
+
+def real(tokens: Iterable[Token]) -> tuple[Token, ...]:
+    """Lines of the input, without the empty synthetic ones error recovery adds to close a cut-short structure."""
+    return tuple(t for t in tokens if t.value)
+
+
+# -- rows: a label and the figures after it -----------------------------------------------------------------
+
+def is_value(text: str) -> bool:
+    """A cell that is a figure or a YES/NO answer: what a row's label stops at."""
+    return is_figure(text) or parse_boolean(text) is not None
+
+
+def first_label(cells: list[Cell], text: str) -> tuple[Optional[Cell], list[Cell]]:
+    """The first cell is the label unless it is a figure ("A-1  1,000  2,000")."""
+    if cells and not cells[0].is_figure:
+        return cells[0], cells[1:]
+    return None, cells
+
+
+def leading_label(cells: list[Cell], text: str, value=is_value) -> tuple[Optional[Cell], list[Cell]]:
+    """Every cell before the first value is one label ("TOTAL  PRINCIPAL  1,000")."""
+    count = next((i for i, c in enumerate(cells) if value(c.text)), len(cells))
+    if count == 0:
+        return None, cells
+    start, end = cells[0].start, cells[count - 1].end
+    return Cell(text[start:end], start, end), cells[count:]
+
+
+LABELS = {"first": first_label, "leading": leading_label}
+
+
+@attrs.frozen
+class Row:
+    token: Token
+    label: Optional[Cell]
+    values: list[Cell]
+
+    @classmethod
+    def split(cls, token: Token, label: str = "first", cells=split_cells) -> "Row":
+        found, values = LABELS[label](cells(token.value), token.value)
+        return cls(token, found, values)
+
+    @property
+    def line(self) -> int:
+        return self.token.line
+
+    @property
+    def label_text(self) -> str:
+        return self.label.text if self.label is not None else ""
+
+    @property
+    def label_span(self) -> Optional[Span]:
+        return self.label.span(self.token.line) if self.label is not None else None
+
+
+def whole_row(token: Token) -> Span:
+    text = token.value
+    return Span(token.line, len(text) - len(text.lstrip()) + 1, token.line, len(text.rstrip()) + 1)
+
+
+# -- groups named by column titles ---------------------------------------------------------------------------
+
+GROUP_NAME = re.compile(r"(FIXED|ADJ|ADJUSTABLE|ARM)\s+GROUP|GROUP\s+(\w+)|(TOTAL)", re.I)
+
+
+def group_dim(column: Optional[Column]) -> Optional[str]:
+    """GROUP 1 -> "1", FIXED GROUP -> "fixed", TOTAL -> "total"; other titles name no group."""
+    if column is None:
+        return None
+    m = GROUP_NAME.fullmatch(column.name.strip())
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1).lower()
+    return m.group(2) if m.group(2) else "total"
+
+
+# -- the table kinds, as data ----------------------------------------------------------------------------------
+
+def _keyed(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {key(k): v for k, v in mapping.items()}
+
+
+@attrs.frozen
+class ClassTable:
+    """Rows are classes, columns are concepts."""
+
+    columns: Mapping[str, str] = attrs.field(converter=_keyed)
+    # True: row labels introduce the statement's classes (in print order); else a label is
+    # looked up first (another spelling of a class seen before keeps the first one's name)
+    declares: bool = False
+    # where the row position join remembers its classes; tables sharing it join by position
+    position: str = ""
+    # an unlabelled last row as wide as the labelled rows above it is the class "Total"
+    unlabelled_total: bool = False
+    # a totals row printed apart: "class" (the class "Total") or "scope" (facts of the scope, no class)
+    totals: str = "class"
+    # the class of a table's one row printed without a label, before any class is known
+    unnamed: str = ""
+
+
+@attrs.frozen
+class GroupTable:
+    """Rows are concepts, columns are groups."""
+
+    rows: Mapping[str, str] = attrs.field(converter=_keyed)
+    label: str = "first"
+
+
+@attrs.frozen
+class RowPattern:
+    """A row label searched for `pattern`; its dims are `dims` filled with the match's groups ("{1}-{2}")."""
+
+    pattern: re.Pattern = attrs.field(converter=re.compile)
+    dims: Mapping[str, str] = attrs.field(factory=dict)
+
+    def match(self, label: str) -> Optional[dict[str, str]]:
+        m = self.pattern.search(label)
+        if not m:
+            return None
+        return {name: value.format(*(m.group(0),) + m.groups()) for name, value in self.dims.items()}
+
+
+@attrs.frozen
+class Matrix:
+    """Rows are dimension values (by label, or by patterns), columns are concepts, groups span the columns."""
+
+    columns: Mapping[str, str] = attrs.field(converter=_keyed)
+    rows: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, converter=lambda m: {key(k): v for k, v in m.items()})
+    patterns: tuple[RowPattern, ...] = ()
+
+    def row_dims(self, label: str) -> Optional[dict[str, str]]:
+        found = self.rows.get(key(label))
+        if found is not None:
+            return dict(found)
+        return next((d for p in self.patterns for d in [p.match(label)] if d is not None), None)
+
+
+@attrs.frozen
+class Items:
+    """"label   figure" lines: the label names the concept."""
+
+    labels: Mapping[str, str] = attrs.field(converter=_keyed)
+    label: str = "first"
+
+
+# -- reading tables ----------------------------------------------------------------------------------------------
+
+@attrs.define
+class Tables:
+    """Reads the tables of one statement into its facts and classes."""
+
+    facts: FactBuilder = attrs.field(factory=FactBuilder)
+    classes: ClassRegistry = attrs.field(factory=ClassRegistry)
+    dims: dict[str, str] = attrs.field(factory=dict)  # the context: every fact of a table carries them
+    positions: dict[str, list[Optional[str]]] = attrs.field(factory=dict)
+
+    def unknown(self, row: Row, what: str) -> None:
+        """The one diagnostic for figures no map places: the whole row is named, with what was not known.
+        A row without figures loses nothing: no diagnostic."""
+        if not row.values:
+            return
+        token = row.token
+        self.facts.diagnostics.append(warning(
+            "unknown-label", f"row {token.value.strip()!r}: {what}; its figures there are not facts",
+            whole_row(token)))
+
+    def place(self, row: Row, placed: Iterable[tuple[Cell, Optional[str], str, Mapping[str, str]]],
+              record: Optional[str] = None) -> None:
+        """Facts for (cell, concept, label, dims); cells without a concept give the row's one diagnostic."""
+        unknown: list[str] = []
+        for cell, concept, label, dims in placed:
+            if concept is None:
+                if label not in unknown:
+                    unknown.append(label)
+                continue
+            fact = self.facts.add(concept, label, cell, row.line, {**dims, **self.dims}, row.label_span)
+            if record is not None:
+                self.classes.record(record, fact)
+        if unknown:
+            self.unknown(row, ", ".join(f"{u!r}" for u in unknown) + " has no known meaning here")
+
+    def class_table(self, spec: ClassTable, headers: Sequence[Token], rows: Sequence[Token],
+                    totals: Optional[Token] = None, cells=split_cells) -> None:
+        """`totals`: a totals row printed apart from the class rows; `cells`: how a line splits into cells."""
+        columns = stack_headers([t.value for t in headers])
+        labelled = bool(columns) and key(columns[0].name) == "class"
+        if labelled:
+            columns = columns[1:]
+        # a first cell under a text column (a CUSIP) is a value, not the row's label
+        text = [c for c in columns if (name := spec.columns.get(key(c.name))) and concept(name).unit == "text"]
+        split = [self.class_cells(t, text, cells) for t in real(rows)]
+        labelled = labelled or any(r.label is not None for r in split)
+        # A totals row prints as many figures as the class rows above it.
+        width = max((len(r.values) for r in split if r.label is not None), default=0)
+        previous = self.positions.get(spec.position, [])
+        names: list[Optional[str]] = []
+        for index, row in enumerate(split):
+            if row.label is not None:
+                name = self.classes.declare(row.label.text) if spec.declares else (
+                    self.classes.resolve(row.label.text) or self.classes.declare(row.label.text))
+            elif spec.unlabelled_total and labelled and index == len(split) - 1 and len(row.values) == width:
+                name = self.classes.declare(TOTAL)
+            elif index < len(previous):
+                name = previous[index]
+            elif spec.unnamed and len(split) == 1 and not self.classes.order:
+                name = self.classes.declare(spec.unnamed)
+                self.classes.printed[name].append("")  # printed as nothing
+            else:
+                name = None
+            names.append(name)
+            self.class_row(spec, row, name, columns)
+        if totals is not None and totals.value:
+            row = Row.split(totals, "leading", cells)
+            if spec.totals == "scope":
+                self.class_row(spec, row, None, columns, whole=True)
+            else:
+                self.class_row(spec, row, self.classes.declare(TOTAL), columns)
+        if labelled or any(n is not None for n in names):
+            self.positions[spec.position] = names
+
+    @staticmethod
+    def class_cells(token: Token, text_columns: Sequence[Column], cells) -> Row:
+        row = Row.split(token, "first", cells)
+        if row.label is not None and any(row.label.overlaps(c.start, c.end) for c in text_columns):
+            return Row(token, None, [row.label, *row.values])
+        return row
+
+    def class_row(self, spec: ClassTable, row: Row, name: Optional[str], columns: Sequence[Column],
+                  whole: bool = False) -> None:
+        """One row of a class table: `name` its class (None: no class known), `whole` a totals row of the scope."""
+        if name is None and not whole:
+            self.unknown(row, "its class is not known")
+            return
+        dims = {"class": name} if name is not None else {}
+        self.place(row, ((cell, spec.columns.get(key(column.name)) if column else None,
+                          column.name if column else "", dims)
+                         for cell, column in assign(row.values, columns)),
+                   record=None if whole else name)
+
+    def group_table(self, spec: GroupTable, columns: Sequence[Column], rows: Sequence[Token],
+                    unlabelled: Optional[str] = None, title: str = "") -> None:
+        """`unlabelled`: the concept of a row printed without a label; `title`: such a row's fact label."""
+        for row in (Row.split(t, spec.label) for t in real(rows)):
+            concept = spec.rows.get(key(row.label.text)) if row.label is not None else unlabelled
+            if concept is None:
+                self.unknown(row, f"label {row.label_text or title!r} has no known meaning here")
+                continue
+            label = row.label.text if row.label is not None else title
+            self.place(row, ((cell, concept if group_dim(column) else None,
+                              label if group_dim(column) else (column.name if column else ""),
+                              {"group": group_dim(column)})
+                             for cell, column in assign(row.values, columns)))
+
+    def matrix(self, spec: Matrix, groups: Optional[Token], headers: Sequence[Token], rows: Sequence[Token]) -> None:
+        spans = spanning_columns(groups.value) if groups is not None else []
+        columns = stack_headers([t.value for t in headers])
+        for row in (Row.split(t) for t in real(rows)):
+            dims = spec.row_dims(row.label_text) if row.label is not None else None
+            if dims is None:
+                self.unknown(row, f"label {row.label_text!r} has no known meaning here")
+                continue
+            placed = []
+            for cell, column in assign(row.values, columns):
+                owner = next((s for s in spans if column and s.start <= column.end and column.start < s.end), None)
+                group = group_dim(owner) if spans else None
+                concept = spec.columns.get(key(column.name)) if column else None
+                ok = concept is not None and (group is not None or not spans)
+                placed.append((cell, concept if ok else None, column.name if column else "",
+                               {"group": group, **dims} if group is not None else dims))
+            self.place(row, placed)
+
+    def items(self, spec: Items, rows: Sequence[Token]) -> None:
+        for row in (Row.split(t, spec.label) for t in real(rows)):
+            concept = spec.labels.get(key(row.label.text)) if row.label is not None else None
+            if concept is None:
+                self.unknown(row, f"label {row.label_text!r} has no known meaning here")
+                continue
+            self.place(row, ((cell, concept, row.label.text, {}) for cell in row.values))
