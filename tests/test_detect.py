@@ -63,13 +63,13 @@ def test_format_forces_one_layout_on_detect_and_compile(capsys):
     assert [(c.document.layout, c.forced) for c in choices] == [("bankers-trust", True)] * 2
     assert [d.layout for d in trustc.compile_file(path, format="bankers-trust").documents] == ["bankers-trust"] * 2
     assert main(["detect", "--format", "us-bank", path]) == 0
-    assert "forced by --format" in capsys.readouterr().out
+    assert "forced by -f/--from" in capsys.readouterr().out
 
 
 def test_unknown_format_is_a_usage_error(capsys):
     assert main(["detect", "--format", "no-such-layout", "corpus/filings/absc-2003-he2_8k_2003-12-15.txt"]) == 2
     assert main(["compile", "--format", "no-such-layout", "corpus/filings/absc-2003-he2_8k_2003-12-15.txt"]) == 2
-    assert "unknown format 'no-such-layout'" in capsys.readouterr().err
+    assert "unknown layout 'no-such-layout'" in capsys.readouterr().err
 
 
 PLUGIN = textwrap.dedent('''

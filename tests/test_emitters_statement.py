@@ -110,3 +110,33 @@ def test_statement_snapshot(text, snapshot):
 
 def test_html_snapshot(reference, snapshot):
     assert trustc.emit(reference, "html") == snapshot
+
+
+def test_html_marks_warnings_and_notes_beside_the_figures_they_concern(reference):
+    page = trustc.emit(reference, "html")
+    # per-1000 warns about P's ending balance per $1,000 (line 197, column 35): the cell says so
+    cell = re.search(r'<td class="warning" title="source line:column 197:35[^"]*">0.00000<sup>(.*?)</sup></td>', page)
+    assert cell, "the figure a warning names is marked"
+    number = re.search(r'href="#d(\d+)"', cell.group(1)).group(1)
+    item = re.search(rf'<li id="d{number}" value="{number}" class="warning">(.*?)</li>', page).group(1)
+    assert item.startswith("Warning, line 197, column 35: P: ending balance per $1,000") and "[per-1000]" in item
+    assert 'class="info"' in page and "Note, line 94, column 18" in page  # notes too, not only errors
+
+
+def test_html_labels_are_for_people(reference):
+    page = trustc.emit(reference, "html")
+    assert '<th scope="row">REO</th>' in page and '<th scope="row">reo</th>' not in page
+    assert '<th scope="row">30-59 days</th>' in page
+    assert "<h3>Loan status by group</h3>" in page and "Groups by status" not in page
+
+
+def test_html_table_of_contents_for_several_statements():
+    filing = compiled("corpus/filings/rfmsi-conduit_8k_2000-12-26.excerpt.txt")
+    page = trustc.emit(filing, "html")
+    contents = page[page.index("<nav>"):page.index("</nav>")]
+    links = re.findall(r'<a href="#statement-(\d+)">', contents)
+    assert links == [str(n) for n in range(1, len(filing.statements) + 1)] and len(links) == 60
+    assert all(f'<section id="statement-{n}">' in page for n in links)
+    assert '<th scope="row">(class without a name)</th>' in page and '<th scope="row">(unnamed)</th>' not in page
+    single = trustc.emit(compiled("corpus/filings/absc-2003-he2_8k_2003-12-15.txt"), "html")
+    assert "<nav>" not in single

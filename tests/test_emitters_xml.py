@@ -205,3 +205,41 @@ def test_taxonomy_names_are_unique():
 
 def test_xml_snapshot(reference, snapshot):
     assert trustc.emit(reference, "xml") == snapshot
+
+
+FORBIDDEN = ["\x08", "\x0b", "\x0c", "\x1b", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("char", FORBIDDEN)
+def test_characters_xml_forbids_are_replaced_with_a_diagnostic(char, capsys, tmp_path, reference_path):
+    """A control character in the registrant, a class name and the series gave an lxml ValueError (exit 2)."""
+    text = Path(reference_path).read_text(encoding="utf-8")
+    text = text.replace("Asset Backed Securities Corporation", f"Asset Backed{char}Securities Corporation", 1)
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(text, encoding="utf-8")
+    status = main(["compile", "-t", "xbrl", str(hostile)])
+    out, err = capsys.readouterr()
+    assert status in (0, 1) and "internal error" not in err
+    assert "warning[not-xml-character]" in err and f"U+{ord(char):04X}" in err
+    root = etree.fromstring(out.encode("utf-8"))
+    assert char not in out
+    assert any("Asset Backed\ufffdSecurities" in (e.text or "") for e in root.iter())
+    assert main(["compile", "-q", "-t", "xbrl", str(hostile), "-o", str(tmp_path / "out") + "/"]) in (0, 1)
+    assert arelle_messages(tmp_path / "out" / "hostile.xml") == []
+
+
+@pytest.mark.parametrize("char", FORBIDDEN)
+def test_every_string_field_can_hold_characters_xml_forbids(char, reference):
+    import attrs
+
+    statement = reference.statements[0]
+    facts = list(statement.facts)
+    facts[0] = attrs.evolve(facts[0], dims={**facts[0].dims, "class": f"A{char}1"})
+    facts[1] = attrs.evolve(facts[1], value=f"text{char}", unit="text")
+    hostile = attrs.evolve(reference, statements=(attrs.evolve(
+        statement, title=f"T{char}", series=f"S{char}", pool=f"P{char}", facts=tuple(facts)),))
+    emitter = XBRLEmitter()
+    root = etree.fromstring(emitter.emit(hostile).encode("utf-8"))
+    assert root.find(f"{{{XBRLI}}}context/{{{XBRLI}}}entity/{{{XBRLI}}}identifier").text == "S\ufffd pool P\ufffd"
+    found = {d.message.split(":")[0] for d in emitter.diagnostics(hostile)}
+    assert {"statement title", "series", "pool", f"class of {facts[0].concept}", facts[1].concept} <= found

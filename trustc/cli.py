@@ -3,6 +3,12 @@
 Exit status: 0 compiled with no error diagnostic; 1 compiled with error
 diagnostics (unparsed lines, truncated input); 2 nothing to compile (missing,
 unreadable or binary input, bad usage). No input ever produces a traceback.
+
+Options follow pandoc's: `-f/--from LAYOUT` (the layout to read; `--format` is
+kept as an alias), `-t/--to FORMAT`, `-o FILE` for one output file (its format
+from the extension unless `--to` says otherwise) and `-o DIR/` for one file per
+input. Everything printed that came from a filing goes through
+`terminal.printable`, so a filing cannot send escape sequences to the terminal.
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from . import __version__
 from .compiler.ast import Compilation, Diagnostic
 from .compiler.driver import CompileError, compile_file
 from .batch import walk as _inputs
+from .terminal import printable
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
@@ -31,7 +38,7 @@ class Parser(argparse.ArgumentParser):
 
 def format_diagnostic(path: str, d: Diagnostic) -> str:
     where = f"{path}:{d.span.line}:{d.span.column}" if d.span else path
-    return f"{where}: {d.severity}[{d.code}]: {d.message}"
+    return printable(f"{where}: {d.severity}[{d.code}]: {d.message}")
 
 
 def _sources(paths):
@@ -53,43 +60,109 @@ def _report(path: str, compilation: Compilation, quiet: bool) -> None:
     for d in errors[:20]:
         print(format_diagnostic(path, d), file=sys.stderr)
     if len(errors) > 20:
-        print(f"{path}: … and {len(errors) - 20} more errors", file=sys.stderr)
+        print(printable(f"{path}: … and {len(errors) - 20} more errors"), file=sys.stderr)
 
 
-def cmd_compile(args) -> int:
-    from .emitters import get_emitter
+# Options that only mean something when every input gets its own output file.
+BATCH_OPTIONS = (("resume", "--resume"), ("jobs", "--jobs"), ("dask", "--dask"), ("scheduler", "--scheduler"))
 
+
+def is_folder(output: str) -> bool:
+    """`-o out/`, an existing folder, or a name without an extension (`-o out`, as before -o FILE
+    existed) is a folder getting one file per input; `-o out.csv` is one file."""
+    return (output.endswith(("/", os.sep)) or os.path.isdir(output)
+            or not os.path.splitext(os.path.basename(output))[1])
+
+
+def _emitter_for(args):
+    from .emitters import format_for_file, get_emitter
+
+    to = args.to
+    if to is None and args.output and not is_folder(args.output):
+        try:
+            to = format_for_file(args.output)
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+    args.to = to or "json"
     try:
-        emitter = get_emitter(args.to)
+        return get_emitter(args.to)
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
     except ImportError as exc:  # an optional dependency (pyarrow for parquet) is not installed
         raise UsageError(str(exc)) from None
+
+
+def cmd_compile(args) -> int:
     _check_format(args.format)
-    if args.output:
+    emitter = _emitter_for(args)
+    if args.output and is_folder(args.output):
         return _compile_batch(args, emitter)
+    needing = [flag for name, flag in BATCH_OPTIONS if getattr(args, name)]
+    if needing:
+        raise UsageError(f"{', '.join(needing)} need{'s' if len(needing) == 1 else ''} an output folder: -o DIR/")
     inputs = list(_inputs(args.paths))
     if not inputs:
         raise UsageError("no input files found")
     if getattr(emitter, "needs_directory", False):
-        raise UsageError(f"--to {args.to} writes a dataset: give an output folder with -o DIR")
-    status = EXIT_OK
-    compiled = 0
-    for path in inputs:
+        raise UsageError(f"--to {args.to} writes a dataset: give an output folder with -o DIR/")
+    if args.output:
+        if len(inputs) > 1:
+            raise UsageError(f"-o {args.output} names one file but there are {len(inputs)} inputs; "
+                             f"for one file per input give a folder: -o {os.path.splitext(args.output)[0]}/")
+        return _compile_to_file(args, emitter, inputs[0])
+    if len(inputs) > 1 and not emitter.streams:
+        raise UsageError(f"--to {args.to} gives one document per input, which cannot share stdout; "
+                         f"give an output folder: -o DIR/")
+    run = _Compiled(args, inputs, emitter)
+    if len(inputs) == 1:
+        for compilation in run:
+            sys.stdout.write(emitter.emit(compilation))
+            note = emitter.stdout_note(compilation)
+            if note and not args.quiet:
+                print(f"trustc: note: {note}", file=sys.stderr)
+    else:
+        for text in emitter.stream(run):
+            sys.stdout.write(text)
+    return run.status()
+
+
+class _Compiled:
+    """The inputs compiled one by one, diagnostics reported as they come, the exit status kept."""
+
+    def __init__(self, args, inputs: list[str], emitter):
+        self.args, self.inputs, self.emitter = args, inputs, emitter
+        self.compiled, self.failed, self.with_errors = 0, 0, 0
+
+    def __iter__(self):
+        for path in self.inputs:
+            try:
+                compilation = compile_file(path, format=self.args.format)
+            except CompileError as exc:
+                print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
+                self.failed += 1
+                continue
+            self.compiled += 1
+            self.with_errors += compilation.has_errors
+            _report(path, compilation, self.args.quiet)
+            for d in () if self.args.quiet else self.emitter.diagnostics(compilation):
+                print(format_diagnostic(path, d), file=sys.stderr)
+            yield compilation
+
+    def status(self) -> int:
+        if self.failed or not self.compiled:
+            return EXIT_NOTHING
+        return EXIT_ERRORS if self.with_errors else EXIT_OK
+
+
+def _compile_to_file(args, emitter, path: str) -> int:
+    """`-o FILE`: the one input's output written (atomically) to FILE."""
+    run = _Compiled(args, [path], emitter)
+    for compilation in run:
         try:
-            compilation = compile_file(path, format=args.format)
-        except CompileError as exc:
-            print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
-            status = EXIT_NOTHING
-            continue
-        compiled += 1
-        _report(path, compilation, args.quiet)
-        if compilation.has_errors and status == EXIT_OK:
-            status = EXIT_ERRORS
-        sys.stdout.write(emitter.emit(compilation))
-    if compiled == 0:
-        return EXIT_NOTHING
-    return status
+            emitter.write_file(compilation, args.output)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    return run.status()
 
 
 def _compile_batch(args, emitter) -> int:
@@ -127,19 +200,31 @@ def _compile_batch(args, emitter) -> int:
     return EXIT_ERRORS if summary.diagnostics else EXIT_OK
 
 
+def _codes(values: Optional[Sequence[str]]) -> set[str]:
+    """--select/--ignore values: repeatable, each a comma-separated list of codes."""
+    return {code.strip() for value in values or () for code in value.split(",") if code.strip()}
+
+
+def _selected(args):
+    """Which diagnostics `check` reports: --select keeps only those codes, --ignore drops these."""
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    return lambda d: (not select or d.code in select) and d.code not in ignore
+
+
 def cmd_check(args) -> int:
     from .compiler.checks import CHECKS
-    from .compiler.checks.render import console, render
     from .compiler.driver import compile_source
 
     if args.list:
         for check in CHECKS:
             print(f"{check.id:<22} {check.severity:<8} {check.description}")
         return EXIT_OK
+    output = _check_output(args)
     inputs = list(_inputs(args.paths))
     if not inputs:
         raise UsageError("no input files found")
-    out = console(sys.stdout)
+    keep = _selected(args)
+    report = JSONReport() if output == "json" else TextReport(args.notes)
     status, compiled, counts = EXIT_OK, 0, {"error": 0, "warning": 0, "info": 0}
     failing = {"error", "warning"} if args.strict else {"error"}
     for path, source in _sources(inputs):
@@ -148,16 +233,75 @@ def cmd_check(args) -> int:
             continue
         compilation = compile_source(source, args.format)
         compiled += 1
-        for d in compilation.diagnostics:
+        kept = [d for d in compilation.diagnostics if keep(d)]
+        for d in kept:
             counts[d.severity] = counts.get(d.severity, 0) + 1
-            if d.severity != "info" or args.notes:
-                render(out, path, d, source.lines)
-        if any(d.severity in failing for d in compilation.diagnostics) and status == EXIT_OK:
+            report.add(path, d, source.lines)
+        if any(d.severity in failing for d in kept) and status == EXIT_OK:
             status = EXIT_ERRORS
-    hidden = "" if args.notes or not counts["info"] else " (--notes shows them)"
+    report.close()
+    hidden = "" if args.notes or output == "json" or not counts["info"] else " (--notes shows them)"
     print(f"{compiled} file(s) checked: {counts['error']} error(s), {counts['warning']} warning(s), "
           f"{counts['info']} note(s){hidden}", file=sys.stderr)
     return EXIT_NOTHING if compiled == 0 else status
+
+
+def _check_output(args) -> str:
+    """`check --format` is the report's format (text, json), as linters have it; a layout id
+    there is still read as the layout (what --format meant before -f/--from), with a note."""
+    from .compiler.layout import layouts
+
+    if args.output_format in (None, "text", "json"):
+        return args.output_format or "text"
+    if args.output_format in layouts() and args.format is None:
+        print(f"trustc: note: --format {args.output_format} reads the layout; write -f {args.output_format} "
+              f"(--format now names the report format: text or json)", file=sys.stderr)
+        args.format = args.output_format
+        return "text"
+    raise UsageError(f"unknown report format {args.output_format!r}: text or json (a layout is -f/--from)")
+
+
+class TextReport:
+    """Compiler-style lines with the source line and a caret (rich: colour on a terminal)."""
+
+    def __init__(self, notes: bool):
+        from .compiler.checks.render import console
+
+        self.out, self.notes = console(sys.stdout), notes
+        # rich ends the process with status 1 on a closed pipe; main() ends it quietly, with 0
+        self.out.on_broken_pipe = _closed_pipe
+
+    def add(self, path: str, d: Diagnostic, lines) -> None:
+        from .compiler.checks.render import render
+
+        if d.severity != "info" or self.notes:
+            render(self.out, path, d, lines)
+
+    def close(self) -> None:
+        pass
+
+
+def _closed_pipe() -> None:
+    raise BrokenPipeError
+
+
+class JSONReport:
+    """Diagnostics as data: one JSON array, each diagnostic with its file, span and source line."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, path: str, d: Diagnostic, lines) -> None:
+        from .emitters.json import span
+
+        line = lines[d.span.line - 1] if d.span and 1 <= d.span.line <= len(lines) else None
+        self.items.append({"path": path, "severity": d.severity, "code": d.code, "message": d.message,
+                           "span": span(d.span), "related": [span(r) for r in d.related], "source_line": line})
+
+    def close(self) -> None:
+        from .emitters.json import dumps
+
+        sys.stdout.write(dumps(self.items))
 
 
 def cmd_schema(args) -> int:
@@ -187,7 +331,7 @@ def _check_format(layout_id: Optional[str]) -> None:
     from .compiler.layout import layouts
 
     if layout_id is not None and layout_id not in layouts():
-        raise UsageError(f"unknown format {layout_id!r}; known: {', '.join(layouts())}")
+        raise UsageError(f"unknown layout {layout_id!r}; known: {', '.join(layouts())} (see `trustc layouts`)")
 
 
 def cmd_detect(args) -> int:
@@ -195,13 +339,17 @@ def cmd_detect(args) -> int:
     from .compiler.driver import MIN_CONFIDENCE, detect_source
 
     _check_format(args.format)
+
+    def say(text: str) -> None:  # document types, paths and evidence are the filing's text
+        print(printable(text))
+
     status = EXIT_OK
     for path, source in _sources(_inputs(args.paths)):
         if source is None:
             status = EXIT_NOTHING
             continue
         choices = detect_source(source, args.format)
-        print(f"{path}: {len(choices)} document{'s' if len(choices) != 1 else ''}")
+        say(f"{path}: {len(choices)} document{'s' if len(choices) != 1 else ''}")
         for choice in choices:
             doc, found = choice.document, choice.detection
             what = " ".join(filter(None, (f"document {choice.index + 1}", doc.type)))
@@ -209,13 +357,17 @@ def cmd_detect(args) -> int:
             if doc.layout is None:
                 near = found is not None and found.confidence > 0
                 guess = f"; best {found.layout} at {found.confidence:.2f} < {MIN_CONFIDENCE:.2f}" if near else ""
-                print(f"  {where}: unknown (no layout recognises it{guess})")
+                say(f"  {where}: unknown (no layout recognises it{guess})")
                 continue
-            forced = ", forced by --format" if choice.forced else ""
-            print(f"  {where}: {doc.layout} (confidence {found.confidence:.2f}{forced})")
+            forced = ", forced by -f/--from" if choice.forced else ""
+            say(f"  {where}: {doc.layout} (confidence {found.confidence:.2f}{forced})")
             for line in found.evidence:
-                print(f"      {line}")
+                say(f"      {line}")
     return status
+
+
+def _layout_option(p, help: str) -> None:
+    p.add_argument("-f", "--from", "--format", dest="format", metavar="LAYOUT", help=help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,27 +376,38 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("compile", help="compile filings to JSON (or another output format)",
-                       description="Compile filings. One input without -o prints to stdout; with -o DIR, one file per input.")
+                       description="Compile filings. Without -o the output goes to stdout (several inputs: JSON "
+                                   "Lines, or one CSV table with a source column); -o FILE writes one file, its "
+                                   "format from the extension; -o DIR/ writes one file per input.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="filing, folder of filings, or - for stdin")
-    p.add_argument("--to", default="json", metavar="FORMAT", help="output format (see `trustc emitters`; default json)")
-    p.add_argument("-o", "--output", metavar="DIR", help="write one output file per input into DIR")
-    p.add_argument("--format", metavar="ID", help="force a layout instead of detecting it (see `trustc formats`)")
+    p.add_argument("-t", "--to", metavar="FORMAT",
+                   help="output format (see `trustc emitters`; xbrl = xml; default json, or from -o FILE's extension)")
+    p.add_argument("-o", "--output", metavar="FILE|DIR/",
+                   help="write FILE (format from its extension), or one file per input into DIR/ "
+                        "(a path ending in /, an existing folder, or a name without extension)")
+    _layout_option(p, "read this layout instead of detecting it (see `trustc layouts`); --format is an alias")
     p.add_argument("-q", "--quiet", action="store_true", help="print no diagnostics, progress or summary to stderr")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with -o: worker processes (default: all cores)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with -o DIR/: worker processes (default: all cores)")
     p.add_argument("--resume", action="store_true",
-                   help="with -o: skip inputs the manifest shows as compiled from the same bytes by this trustc")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="with -o: run on the Dask cluster at ADDRESS (tcp://host:8786)")
-    p.add_argument("--dask", action="store_true", help="with -o: run on a local Dask cluster")
+                   help="with -o DIR/: skip inputs the manifest shows as compiled from the same bytes by this trustc")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with -o DIR/: run on the Dask cluster at ADDRESS (tcp://host:8786)")
+    p.add_argument("--dask", action="store_true", help="with -o DIR/: run on a local Dask cluster")
     p.set_defaults(func=cmd_compile)
 
     p = sub.add_parser("check", help="compile filings and report where their arithmetic does not add up",
                        description="Compile filings and print every diagnostic compiler-style, with the source line "
-                                   "and a caret under the figure. Exit 0 with no errors, 1 with errors, 2 when "
-                                   "nothing could be compiled.")
+                                   "and a caret under the figure (or as JSON with --format json). Exit 0 with no "
+                                   "errors, 1 with errors, 2 when nothing could be compiled.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="filing, folder of filings, or - for stdin")
     p.add_argument("--strict", action="store_true", help="count warnings as errors (exit 1)")
     p.add_argument("--notes", action="store_true", help="also print notes (which classes a totals row covers, ...)")
-    p.add_argument("--format", metavar="ID", help="force a layout instead of detecting it (see `trustc formats`)")
+    p.add_argument("--format", dest="output_format", metavar="text|json",
+                   help="report format: text (default; compiler-style, with carets) or json (one array of diagnostics)")
+    p.add_argument("-f", "--from", dest="format", metavar="LAYOUT",
+                   help="read this layout instead of detecting it (see `trustc layouts`)")
+    p.add_argument("--select", action="append", metavar="CODE[,CODE]",
+                   help="report only these diagnostic codes (repeatable; see --list and the docs)")
+    p.add_argument("--ignore", action="append", metavar="CODE[,CODE]", help="do not report these codes (repeatable)")
     p.add_argument("--list", action="store_true", help="list the checks: id, default severity, description")
     p.set_defaults(func=cmd_check)
 
@@ -252,15 +415,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["json"], help="output format")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("formats", help="list the layouts trustc can read")
+    p = sub.add_parser("layouts", aliases=["formats"], help="list the layouts trustc can read (-f/--from)")
     p.set_defaults(func=cmd_formats)
 
-    p = sub.add_parser("emitters", help="list the output formats")
+    p = sub.add_parser("emitters", help="list the output formats (-t/--to)")
     p.set_defaults(func=cmd_emitters)
 
     p = sub.add_parser("detect", help="name the layout of each document of each filing, with confidence and evidence")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", metavar="ID", help="show the evidence for this layout, as `compile --format` would use it")
+    _layout_option(p, "show the evidence for this layout, as `compile -f` would use it; --format is an alias")
     p.set_defaults(func=cmd_detect)
     return parser
 
@@ -272,17 +435,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_NOTHING
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it would print a traceback
+        return status
     except UsageError as exc:
         print(f"trustc: error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
-    except BrokenPipeError:  # `trustc compile ... | head`
+    except BrokenPipeError:  # `trustc compile ... | head`: the reader has what it wanted
+        _quiet_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback: an internal error is reported as one
         print(f"trustc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+
+
+def _quiet_stdout() -> None:
+    """After the reader of stdout went away, nothing more is written there, not even at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced by something without a descriptor (tests)
+        pass
 
 
 if __name__ == "__main__":

@@ -148,3 +148,22 @@ class Compilation:
     def facts(self):
         for statement in self.statements:
             yield from statement.facts
+
+    def facts_frame(self):
+        """The facts as a pandas DataFrame, exact Decimal values and spans (see trustc/frame.py)."""
+        from ..frame import facts_frame
+
+        return facts_frame(self)
+
+    to_pandas = facts_frame
+
+    def __repr__(self) -> str:  # one line: the attrs repr of a filing is hundreds of kilobytes
+        from ..frame import summary
+
+        return summary(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the regenerated statement (the html emitter's page, its body only)."""
+        from ..emitters.html import HTMLEmitter
+
+        return HTMLEmitter().fragment(self)

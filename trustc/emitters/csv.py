@@ -18,7 +18,7 @@ from ..compiler.ast import Compilation, Fact, Statement
 from ..compiler.labels import display_label
 from ..compiler.output import atomic_write
 from . import Emitter
-from .tables import GROUPS, statement_tables
+from .tables import GROUPS, format_dims, statement_tables
 
 FIXED_DIMS = ("class", "group", "bucket", "status")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,18 +61,23 @@ def extra_dims(compilation: Compilation) -> list[str]:
     return sorted(found - set(FIXED_DIMS))
 
 
-def tidy_rows(compilation: Compilation) -> list[list]:
-    extra = extra_dims(compilation)
+def tidy_rows(compilation: Compilation, extra: Optional[list[str]] = None) -> list[list]:
+    """The header and one row per fact. `extra`: the dimensions beyond class, group, bucket and
+    status that get a column each (default: every one this input has); the others, if any, go
+    into a last column `dims` as name=value pairs."""
+    rest = extra is not None
+    extra = extra_dims(compilation) if extra is None else extra
     dims = list(FIXED_DIMS) + extra
     rows: list[list] = [["concept", "label", "value", "unit", *dims, "raw", "line", "column",
-                         "statement", "series", "pool", "distribution_date", "registrant"]]
+                         "statement", "series", "pool", "distribution_date", "registrant", *(["dims"] if rest else [])]]
     registrant = cover_value(compilation, "registrant")
     for index, statement in enumerate(compilation.statements, 1):
         where = [index, safe(statement.series or ""), safe(statement.pool or ""), _date(statement), registrant]
         for fact in statement.facts:
+            others = [safe(format_dims({d: v for d, v in fact.dims.items() if d not in dims}, ""))] if rest else []
             rows.append([fact.concept, safe(display_label(fact.concept)), value_text(fact.value), fact.unit,
                          *(safe(fact.dims.get(d, "")) for d in dims), safe(fact.raw), fact.span.line,
-                         fact.span.column, *where])
+                         fact.span.column, *where, *others])
     return rows
 
 
@@ -122,6 +127,20 @@ class CSVEmitter(Emitter):
 
     def emit(self, compilation: Compilation) -> str:
         return _write(tidy_rows(compilation))
+
+    def stream(self, compilations):
+        """Several inputs: one table, one header, a first column `source` naming each row's input.
+
+        The columns cannot depend on inputs not yet compiled, so dimensions beyond class, group,
+        bucket and status are written into the last column `dims` as name=value pairs."""
+        header = None
+        for compilation in compilations:
+            rows = tidy_rows(compilation, extra=[])
+            if header is None:
+                header = ["source", *rows[0]]
+                yield _write([header])
+            source = safe(compilation.source.path or "-")
+            yield _write([source, *row] for row in rows[1:])
 
     def write(self, compilation: Compilation, directory: str, stem: str) -> list[str]:
         paths = super().write(compilation, directory, stem)

@@ -101,6 +101,11 @@ def dumps(data: Any) -> str:
     return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
+def dumps_line(data: Any) -> str:
+    """One compact document on one line (JSON Lines): orjson escapes every newline inside strings."""
+    return orjson.dumps(data, default=_default).decode() + "\n"
+
+
 class JSONEmitter(Emitter):
     name = "json"
     description = "the whole AST as JSON: cover, statements with classes and facts, spans, diagnostics"
@@ -108,6 +113,21 @@ class JSONEmitter(Emitter):
 
     def emit(self, compilation: Compilation) -> str:
         return dumps(to_data(compilation))
+
+    def line(self, compilation: Compilation) -> str:
+        return dumps_line(to_data(compilation))
+
+    def stream(self, compilations):
+        """Several inputs: JSON Lines, one compact document per line (pretty documents back to back
+        would be neither one JSON text nor JSON Lines)."""
+        return map(self.line, compilations)
+
+
+class JSONLinesEmitter(JSONEmitter):
+    name = "jsonl"
+    description = "the JSON document on one line (JSON Lines); several inputs give one line each"
+    extension = ".jsonl"
+    emit = JSONEmitter.line
 
 
 SCHEMA_FILE = "trustc-json.schema.json"

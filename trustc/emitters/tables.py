@@ -88,8 +88,8 @@ def kind_of(dims) -> str:
     return FACTS
 
 
-def format_dims(dims) -> str:
-    return "; ".join(f"{k}={v}" for k, v in sorted(dims.items())) or "-"
+def format_dims(dims, none: str = "-") -> str:
+    return "; ".join(f"{k}={v}" for k, v in sorted(dims.items())) or none
 
 
 def statement_tables(statement: Statement) -> list[Table]:

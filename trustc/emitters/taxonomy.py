@@ -81,6 +81,17 @@ DOCUMENT_ITEMS = {
 }
 
 
+# What XML 1.0 cannot hold at all, not even as a character reference: C0 controls other
+# than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character XML 1.0 forbids replaced by U+FFFD (the emitter reports each)."""
+    return NOT_XML.sub(REPLACEMENT, text)
+
+
 @functools.lru_cache(maxsize=4096)
 def camel(name: str) -> str:
     """original_balance -> OriginalBalance; a name that would start with a digit gets a leading underscore."""
@@ -195,7 +206,7 @@ def _labels(schema_file: str, prefix: str, elements: Iterable[Declared]) -> byte
             label = etree.SubElement(link, f"{{{LINK}}}label", {
                 f"{{{XLINK}}}type": "resource", f"{{{XLINK}}}label": resource, f"{{{XLINK}}}role": role,
                 "{http://www.w3.org/XML/1998/namespace}lang": "en"})
-            label.text = text
+            label.text = xml_text(text)
             etree.SubElement(link, f"{{{LINK}}}labelArc", {
                 f"{{{XLINK}}}type": "arc", f"{{{XLINK}}}arcrole": "http://www.xbrl.org/2003/arcrole/concept-label",
                 f"{{{XLINK}}}from": loc, f"{{{XLINK}}}to": resource})

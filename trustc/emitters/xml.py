@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 from decimal import Decimal
 from typing import Optional
 
 from lxml import etree
 
-from ..compiler.ast import Compilation, Field, Statement
+from ..compiler.ast import Compilation, Diagnostic, Field, Statement
 from ..compiler.output import atomic_write, safe_stem
 from . import Emitter
-from .taxonomy import (DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
+from .taxonomy import (NOT_XML, SCHEMA, DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
                        base_files, camel, concept_element, dimension_element, dimension_elements, domain_href, extension_files,
-                       member_element)
+                       member_element, xml_text)
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 UNITS = {
@@ -98,7 +99,7 @@ class Instance:
             context = etree.Element(f"{{{XBRLI}}}context", id=cid)
             ent = etree.SubElement(context, f"{{{XBRLI}}}entity")
             identifier = etree.SubElement(ent, f"{{{XBRLI}}}identifier", scheme=SCHEMES[entity[0]])
-            identifier.text = entity[1]
+            identifier.text = xml_text(entity[1])
             if members:
                 segment = etree.SubElement(ent, f"{{{XBRLI}}}segment")
                 for dim, member in members:
@@ -120,7 +121,7 @@ class Instance:
         else:
             if dec is not None:
                 fact.set("decimals", dec)
-            fact.text = text
+            fact.text = xml_text(text)
         self.body.append(fact)
 
     def cover(self, entity, date) -> None:
@@ -205,10 +206,43 @@ def build(compilation: Compilation, stem: str) -> Instance:
             skipped.append(f"statement {index} ({len(statement.facts)} facts)")
             continue
         instance.statement(statement, entity_of(compilation, statement), date)
+    replaced = [f"{d.span.line}:{d.span.column}" if d.span else "?" for d in not_xml(compilation)]
+    if replaced:
+        instance.root.append(etree.Comment(" characters XML 1.0 forbids written as U+FFFD, in strings from "
+                                           "source line:column " + ", ".join(replaced) + " "))
     if skipped:
         # An XBRL fact needs a period: say what had none instead of dropping it silently.
         instance.root.append(etree.Comment(" not written, no date to give a period: " + "; ".join(skipped) + " "))
     return instance
+
+
+def _strings(compilation: Compilation):
+    """(what, text, span) of every string the instance can carry from the filing."""
+    for name, field in (compilation.cover.fields.items() if compilation.cover else ()):
+        yield f"cover field {name}", field.value, field.span
+    cik = compilation.envelope.fields.get("cik") if compilation.envelope is not None else None
+    if cik is not None:
+        yield "envelope CIK", cik.value, cik.span
+    for statement in compilation.statements:
+        date = statement.distribution_date.span if statement.distribution_date else None
+        for what, text in (("statement title", statement.title), ("series", statement.series), ("pool", statement.pool)):
+            yield what, text, date
+        for fact in statement.facts:
+            yield fact.concept, fact.value, fact.span
+            for dim, member in fact.dims.items():
+                yield f"{dim} of {fact.concept}", member, fact.span
+
+
+def not_xml(compilation: Compilation) -> list[Diagnostic]:
+    """A warning for each string holding characters XML 1.0 forbids (written as U+FFFD)."""
+    found = []
+    for what, text, span in _strings(compilation):
+        bad = sorted(set(NOT_XML.findall(text))) if isinstance(text, str) else []
+        if bad:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+            found.append(Diagnostic("warning", "not-xml-character",
+                                    f"{what}: XML 1.0 cannot hold {codes}; written as U+FFFD in the XBRL", span))
+    return found
 
 
 def default_stem(compilation: Compilation) -> str:
@@ -219,15 +253,36 @@ class XBRLEmitter(Emitter):
     name = "xml"
     description = "an XBRL 2.1 instance (with -o also the trustc taxonomy it references, ready to validate)"
     extension = ".xml"
+    streams = False  # one instance is one XML document
 
     def emit(self, compilation: Compilation) -> str:
         return build(compilation, default_stem(compilation)).finish().decode("utf-8")
 
+    def diagnostics(self, compilation: Compilation) -> list[Diagnostic]:
+        return not_xml(compilation)
+
+    def stdout_note(self, compilation: Compilation) -> str:
+        stem = default_stem(compilation)
+        return (f"the XBRL instance refers to {stem}.xsd (its extension schema, with labels) and the trustc "
+                f"taxonomy {SCHEMA}, which stdout cannot hold; to validate it, write it with them: "
+                f"-o {stem}.xml (or -o DIR/)")
+
     def write(self, compilation: Compilation, directory: str, stem: str) -> list[str]:
+        return self._write(compilation, directory, stem, f"{stem}{self.extension}")
+
+    def write_file(self, compilation: Compilation, path: str) -> list[str]:
+        """The instance at `path`, its extension schema and the trustc taxonomy beside it."""
+        directory, name = os.path.split(os.path.abspath(path))
+        stem = safe_stem(os.path.splitext(name)[0])
+        return self._write(compilation, directory, stem, name)
+
+    def _write(self, compilation: Compilation, directory: str, stem: str, name: str) -> list[str]:
         instance = build(compilation, stem)
-        outputs = {f"{stem}{self.extension}": instance.finish(), **instance.files(), **base_files()}
+        companions = {**instance.files(), **base_files()}
+        if name in companions:  # `-o trustc-2026.xsd`: the instance would overwrite its own schema
+            raise OSError(f"{name} is the name of a schema file the instance needs; choose another name")
         paths = []
-        for name, data in outputs.items():
-            atomic_write(f"{directory}/{name}", data)
-            paths.append(f"{directory}/{name}")
+        for file_name, data in {name: instance.finish(), **companions}.items():
+            atomic_write(f"{directory}/{file_name}", data)
+            paths.append(f"{directory}/{file_name}")
         return paths
