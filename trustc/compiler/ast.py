@@ -50,9 +50,15 @@ class Field:
 
 @frozen
 class Fact:
-    """One figure of a statement: what it means (concept, dims) and what was printed."""
+    """One figure of a statement: what it means (concept, dims) and what was printed.
 
-    concept: str
+    `concept` is None when the printed label names no concept of the dictionary
+    (the generic reader keeps such figures, with their label). The generic
+    reader also keeps the row's printed label and the column's printed title
+    (header lines joined); layouts that know their report leave them None.
+    """
+
+    concept: Optional[str]
     label: str
     value: Value
     unit: str
@@ -60,6 +66,8 @@ class Fact:
     span: Span
     dims: Mapping[str, str] = field(factory=dict)
     label_span: Optional[Span] = None
+    row_label: Optional[str] = None
+    column_header: Optional[str] = None
 
 
 @frozen
@@ -85,6 +93,7 @@ class Statement:
     pool: Optional[str] = None
     series: Optional[str] = None
     document: Optional[int] = None
+    confidence: Optional[float] = None  # the generic reader's: how surely this is a statement
 
 
 @frozen

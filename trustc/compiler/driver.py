@@ -13,6 +13,7 @@ from .layout import Detection, LayoutResult, detect, get_layout, layouts
 from .source import LineView, NotText, SourceText, decode, read_path
 
 MIN_CONFIDENCE = 0.2
+GENERIC = "generic"  # the layout of a document no other layout claims (layouts/generic.py)
 
 
 class CompileError(Exception):
@@ -59,6 +60,10 @@ def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> 
             ranked = detect(view)
             detection = ranked[0] if ranked else None
             layout_id = detection.layout if detection and detection.confidence >= MIN_CONFIDENCE else None
+            if layout_id is None:  # no layout claims it: the generic reader, if it is a statement
+                generic = layouts()[GENERIC].assess(view)
+                if generic.confidence > 0:
+                    detection, layout_id = generic, GENERIC
         choices.append(LayoutChoice(index, view, _document_meta(piece, first, last, layout_id), detection,
                                     format is not None))
     return choices

@@ -69,6 +69,8 @@ class Context:
         firsts: dict[DimsKey, dict[str, Fact]] = {}
         repeats: dict[DimsKey, list[Fact]] = {}
         for fact in self.statement.facts:
+            if fact.concept is None:  # a figure the dictionary does not name (generic reader): nothing to check
+                continue
             key = dims_key(fact.dims)
             seen = firsts.setdefault(key, {})
             if fact.concept in seen:
