@@ -36,6 +36,10 @@ def test_regenerated_statement_compiles_to_the_same_facts(path):
     original = compiled(path)
     if not original.statements:
         pytest.skip("no statement compiled from this file")
+    if any(s.format == "generic" for s in original.statements):
+        # The normalized statement names figures by concept; the generic reader's figures that the
+        # dictionary does not name are listed by their printed label and read back with no concept.
+        pytest.skip("generic statement: not every figure has a concept to read back")
     text, again = roundtrip(original)
     assert [d for d in again.diagnostics if d.code not in CHECK_CODES] == [] and again.unparsed == ()
     # The checks find in the regenerated statement what they find in the original.

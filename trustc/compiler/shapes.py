@@ -48,9 +48,21 @@ _TOTAL = re.compile(r"(?:grand\s+|sub-?\s*)?totals?\b", re.I)
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,5})[.)]{0,2}")
 
 
+FLAGS = {"YES": True, "NO": False, "Yes": True, "No": False}
+
+
 def is_value(word: str) -> bool:
     """A figure as reports print them: a number (with $, %, parentheses, commas) or N/A."""
     return word == "N/A" or is_number(word)
+
+
+# a figure too wide for its field, printed as marks: "***.******** %", "##############"
+OVERFLOW = re.compile(r"[*#]{2,}(?:[.,][*#]+)*(?:\s*%)?")
+
+
+def is_figure_cell(text: str) -> bool:
+    """A cell that is a figure: a number, N/A, an overflow mark, or YES/NO standing apart (a trigger's answer)."""
+    return is_value(text) or text in FLAGS or OVERFLOW.fullmatch(text) is not None
 
 
 @frozen
@@ -126,15 +138,15 @@ def shape(number: int, text: str, kind: str) -> Shape:
     if kind in ("MARKUP", "PAGE_MARK", "RULE"):
         return Shape(number, {"MARKUP": "markup", "PAGE_MARK": "page", "RULE": "rule"}[kind], text)
     cells = tuple(cells_of(text))
-    first = next((i for i, c in enumerate(cells) if is_value(c.text)), None)
+    first = next((i for i, c in enumerate(cells) if is_figure_cell(c.text)), None)
     # A leading "1" or "(a)" before a label enumerates the item: it is the label's start
     if first == 0 and len(cells) > 1 and not is_value(cells[1].text) and _ENUMERATOR.fullmatch(cells[0].text):
-        first = next((i for i, c in enumerate(cells) if i > 1 and is_value(c.text)), None)
+        first = next((i for i, c in enumerate(cells) if i > 1 and is_figure_cell(c.text)), None)
     if first is None:
         words = len(text.split())
         kind = "prose" if words >= PROSE_WORDS and len(cells) <= 2 else "header" if len(cells) > 1 else "title"
         return Shape(number, kind, text, cells)
-    figures = tuple(c for c in cells[first:] if is_value(c.text))
+    figures = tuple(c for c in cells[first:] if is_figure_cell(c.text))
     label = None
     if first > 0:
         label = Cell(text[cells[0].start:cells[first - 1].end], cells[0].start, cells[first - 1].end)
@@ -200,7 +212,7 @@ def column_of(cell: Cell, columns: Sequence[Column]) -> int:
     return best
 
 
-def column_titles(headers: Sequence[Shape], columns: Sequence[Column]) -> list[str]:
+def column_titles(headers: Sequence[Shape], columns: Sequence[Column], left: Optional[int] = None) -> list[str]:
     """Each column's printed title: the header cells over it, top line first, joined.
 
     A header cell goes to every column it overlaps (a title spanning two
@@ -212,12 +224,12 @@ def column_titles(headers: Sequence[Shape], columns: Sequence[Column]) -> list[s
     titles: list[list[str]] = [[] for _ in columns]
     if not columns:
         return []
-    left = columns[0].start
+    left = columns[0].start if left is None else left
     for header in headers:
         for cell in header.cells:
             over = [i for i, col in enumerate(columns) if cell.overlaps(col.start, col.end)]
             if not over:
-                if cell.end <= left:
+                if cell.start < left:
                     continue
                 over = [min(range(len(columns)), key=lambda i: min(abs(cell.end - columns[i].end),
                                                                     abs(cell.start - columns[i].start)))]

@@ -75,7 +75,8 @@ def tidy_rows(compilation: Compilation, extra: Optional[list[str]] = None) -> li
         where = [index, safe(statement.series or ""), safe(statement.pool or ""), _date(statement), registrant]
         for fact in statement.facts:
             others = [safe(format_dims({d: v for d, v in fact.dims.items() if d not in dims}, ""))] if rest else []
-            rows.append([fact.concept, safe(display_label(fact.concept)), value_text(fact.value), fact.unit,
+            label = display_label(fact.concept) if fact.concept is not None else fact.label  # generic: as printed
+            rows.append([fact.concept or "", safe(label), value_text(fact.value), fact.unit,
                          *(safe(fact.dims.get(d, "")) for d in dims), safe(fact.raw), fact.span.line,
                          fact.span.column, *where, *others])
     return rows

@@ -33,8 +33,14 @@ def fields(mapping) -> dict:
 
 
 def fact(f: Fact) -> dict:
-    return {"concept": f.concept, "label": f.label, "value": f.value, "unit": f.unit, "dims": dict(f.dims),
-            "raw": f.raw, "span": span(f.span)}
+    out = {"concept": f.concept, "label": f.label, "value": f.value, "unit": f.unit, "dims": dict(f.dims),
+           "raw": f.raw, "span": span(f.span)}
+    # the generic reader's printed row label and column title (layouts that know their report have none)
+    if f.row_label is not None:
+        out["row_label"] = f.row_label
+    if f.column_header is not None:
+        out["column_header"] = f.column_header
+    return out
 
 
 def cover(c: Optional[Cover]) -> Optional[dict]:
@@ -65,6 +71,7 @@ def statement(s: Statement) -> dict:
         "distribution_date_span": span(s.distribution_date.span) if s.distribution_date else None,
         "classes": classes,
         "facts": [fact(f) for f in s.facts],
+        **({"confidence": s.confidence} if s.confidence is not None else {}),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Optional
 from attrs import frozen
 
 from ..compiler.ast import Fact, Statement
+from ..compiler.concepts import concepts
 from ..compiler.labels import display_label, squash
 
 CLASSES, GROUPS, FACTS, LIST = "classes", "groups", "facts", "list"
@@ -66,7 +67,7 @@ class Table:
     def key_texts(self, row: Row) -> list[str]:
         """A row's key as printed: the concept in it by its full label."""
         at = 0 if self.kind == LIST else len(row.key) - 1
-        return [display_label(k) if i == at and self.kind != CLASSES else k for i, k in enumerate(row.key)]
+        return [_item_title(k) if i == at and self.kind != CLASSES else k for i, k in enumerate(row.key)]
 
     def column_title(self, column: str) -> str:
         if self.kind == CLASSES:
@@ -74,6 +75,11 @@ class Table:
         if self.kind == GROUPS:
             return f"Group {column}"
         return "Value"
+
+
+def _item_title(key: str) -> str:
+    """A concept by its full label; a figure the dictionary does not name (generic reader) by its printed label."""
+    return display_label(key) if key in concepts() else key
 
 
 def dim_title(dim: str) -> str:
@@ -99,6 +105,9 @@ def statement_tables(statement: Statement) -> list[Table]:
     rows: dict[tuple, dict[tuple, dict[str, Fact]]] = {}
     extra: list[Fact] = []
     for fact in statement.facts:
+        if fact.concept is None:  # no concept to make a column or row of: listed by its printed label
+            extra.append(fact)
+            continue
         kind = kind_of(fact.dims)
         pivot = {CLASSES: "class", GROUPS: "group"}.get(kind)
         dims = tuple(sorted(d for d in fact.dims if d != pivot))
@@ -133,7 +142,7 @@ def statement_tables(statement: Statement) -> list[Table]:
             for k in keys)))
     if extra:
         tables.append(Table(LIST, (), ("value",), tuple(
-            Row((f.concept, format_dims(f.dims)), (f,)) for f in extra)))
+            Row((f.concept or f.label, format_dims(f.dims)), (f,)) for f in extra)))
     return tables
 
 

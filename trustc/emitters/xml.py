@@ -144,6 +144,8 @@ class Instance:
         if statement.title:
             self.item(f"{{{NS}}}StatementTitle", self.context(entity, date, {}), statement.title, "text")
         for fact in statement.facts:
+            if fact.concept is None:  # XBRL reports concepts: a figure the dictionary does not name has none
+                continue
             self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, date, fact.dims),
                       fact.value, fact.unit)
 

@@ -40,18 +40,13 @@ import attrs
 from lark import Transformer
 
 from ..ast import Diagnostic, Fact, Field, Span, Statement
-from ..columns import Column
-from ..concepts import concepts
+from ..columns import Cell, Column
+from ..concepts import concepts, match_label
 from ..diagnostics import INFO, warning
 from ..layout import Detection, Layout, LayoutResult, real
 from ..numbers import NotAFigure, find_date, parse_number
-from ..shapes import FIGURE_KINDS, GLUE_KINDS, Shape, column_of, column_titles, figure_columns, shape
+from ..shapes import FLAGS, GLUE_KINDS, OVERFLOW, Shape, column_of, column_titles, figure_columns, shape
 from ..source import LineView
-
-try:
-    from ..concepts import match_label
-except ImportError:  # pragma: no cover - until the shared dictionary's matcher lands
-    from ..labels import concept_for_label as match_label
 
 # A document is a statement when at least MIN_FIGURE_LINES of its lines bear figures as table
 # rows or items, they are at least MIN_SHARE of its lines with text, and MIN_RUN of them stand
@@ -167,7 +162,7 @@ class GenericTransformer(Transformer):
         return list(children)
 
     def start(self, children):
-        return [c for c in children if isinstance(c, Section)]
+        return [c if isinstance(c, Section) else Section(real(c)) for c in children if isinstance(c, (Section, list))]
 
 
 @attrs.define
@@ -187,12 +182,19 @@ class Reader:
     diagnostics: list = attrs.field(factory=list)
     heading: str = ""
     previous_labels: Optional[list[Optional[str]]] = None
+    previous_columns: Optional[tuple[list[Column], list[str]]] = None
 
     def read(self, shapes: Sequence[Shape]) -> None:
         words: list[Shape] = []  # lines of words since the last block, blank lines and rules kept
         block: Optional[Block] = None
         for line in shapes:
             if line.has_figures:
+                if block is not None and any(r.kind == "blank" for r in block.rows[-2:]) \
+                        and _changes_columns(block, line):
+                    # after a blank line, figures of other columns are the next block ("Int Short  End Bal"
+                    # then the per-$1,000 figures), even with no title between
+                    self.close(block)
+                    block = None
                 if block is None:
                     block = Block(words)
                     words = []
@@ -200,6 +202,11 @@ class Reader:
             elif line.kind in GLUE_KINDS or line.kind == "blank":
                 (block.rows if block is not None else words).append(line)
             else:
+                if block is not None and _column_numbers(block, line):
+                    # "1  2  3+" over "Payment  Payments  Payments": numbers that title columns
+                    row = block.rows[0]
+                    words = block.above + [Shape(row.number, "header", row.text, row.cells)]
+                    block = None
                 if block is not None:
                     self.close(block)
                     block = None
@@ -217,13 +224,21 @@ class Reader:
         rows = [r for r in block.rows if r.has_figures]
         columns = figure_columns(rows)
         headers, continued = self._above(block.above, rows, columns)
-        titles = column_titles(headers, columns)
+        titles = column_titles(headers, columns, _label_edge(rows, columns))
+        if not headers and self.previous_columns and _aligned(columns, self.previous_columns[0]):
+            # the table goes on under a heading ("TOTAL") or past a page: the columns it had
+            old_columns, old_titles = self.previous_columns
+            titles = [old_titles[column_of(Cell("", c.start, c.end), old_columns)] for c in columns]
+        elif any(titles):
+            self.previous_columns = (columns, titles)
         labels: list[Optional[str]] = [r.label.text.strip(" \t|") if r.label is not None else None for r in rows]
         if continued and labels[0] is not None:
             labels[0] = " ".join([" ".join(c.text.replace("|", " ").split()) for c in continued] + [labels[0]])
         if all(label is None for label in labels):
             if self.previous_labels is not None and len(self.previous_labels) == len(labels):
                 labels = list(self.previous_labels)
+            elif len(labels) == 1 and _heading_above(block):
+                labels = [_heading_above(block)]  # "PERMITTED WITHDRAWALS" / rule / the figures
         else:
             self.previous_labels = labels
         for row, label in zip(rows, labels):
@@ -234,7 +249,7 @@ class Reader:
     def _above(self, above: list[Shape], rows: list[Shape], columns: list[Column]):
         """The header lines over a block and the lines continuing its first label; the rest are headings."""
         first = rows[0]
-        left = columns[0].start if columns else len(first.text)
+        left = _label_edge(rows, columns)
         lines = list(above)
         headers: list[Shape] = []
         continued: list[Shape] = []
@@ -247,9 +262,13 @@ class Reader:
                 continued.insert(0, lines.pop())
                 at -= 1
         # header lines: up from the block, over the figures, through rules and markup, to a blank line
+        # (blank lines between the block and its first rule or markup line aside)
         seen_rule = False
         while lines:
             line = lines[-1]
+            if line.kind == "blank" and not headers and any(x.kind in ("rule", "markup") for x in lines[-3:]):
+                lines.pop()
+                continue
             if line.kind == "blank" or line.kind == "page":
                 break
             if line.kind in ("rule", "markup"):
@@ -272,13 +291,19 @@ class Reader:
         name = _concept(row_label, title, dims)
         unit = concepts()[name].unit if name is not None else None
         percent = "%" in cell.text
-        if unit in ("text", "date", "boolean"):
+        if unit in ("text", "date") or (unit == "boolean") != (cell.text in FLAGS):
             name, unit = None, None
         if unit is None:
             unit = "percent" if percent else "usd" if "$" in cell.text else "pure"
         span = cell.span(row.number)
+        if OVERFLOW.fullmatch(cell.text):
+            self.diagnostics.append(warning("overflow-figure", f"{cell.text!r}: the figure was too wide for its "
+                                            "field and is printed as marks; its value is unknown", span))
+        if cell.text in FLAGS:
+            name, unit = (name if unit == "boolean" else None), "boolean"
         try:
-            value = None if cell.text.strip() == "N/A" else parse_number(cell.text)[0]
+            value = (FLAGS[cell.text] if cell.text in FLAGS else None if cell.text == "N/A" or OVERFLOW.fullmatch(cell.text)
+                     else parse_number(cell.text)[0])
         except NotAFigure:  # pragma: no cover - shapes.py makes figures of numbers only
             self.diagnostics.append(warning("bad-figure", f"{cell.text!r} is not a figure", span))
             value = None
@@ -292,6 +317,42 @@ class Reader:
         printed = (title or row_label) if is_class_row else (row_label or title)
         self.facts.append(Fact(name, printed, value, unit, cell.text, span, dims, label_span,
                                row_label=label, column_header=title or None))
+
+
+def _label_edge(rows: Sequence[Shape], columns: Sequence[Column]) -> int:
+    """Where the row labels end (or the figures begin, if sooner): header cells left of it title the labels."""
+    first = columns[0].start if columns else len(rows[0].text)
+    return max((r.label.end for r in rows if r.label is not None and r.label.end < first), default=first)
+
+
+def _heading_above(block: Block) -> Optional[str]:
+    """The title right above a block, through rules and markup only."""
+    for line in reversed(block.above):
+        if line.kind in ("rule", "markup"):
+            continue
+        if line.kind == "title":
+            return " ".join(line.text.replace("|", " ").split())
+        return None
+    return None
+
+
+def _changes_columns(block: Block, line: Shape) -> bool:
+    """A figure line whose figures stand in no column of the block so far."""
+    rows = [r for r in block.rows if r.has_figures]
+    columns = figure_columns(rows)
+    return not all(any(c.overlaps(col.start, col.end) for col in columns) for c in line.figures)
+
+
+def _column_numbers(block: Block, line: Shape) -> bool:
+    """A block of one line of small whole numbers right above a header line: column titles, not figures."""
+    rows = [r for r in block.rows if r.kind != "blank"]
+    return (len(rows) == 1 and rows[0].kind == "values" and rows[0].number == line.number - 1
+            and line.kind == "header" and all(c.text.isdigit() and len(c.text) <= 2 for c in rows[0].figures))
+
+
+def _aligned(columns: Sequence[Column], before: Sequence[Column]) -> bool:
+    """Every column ends where one of `before` ends (right-aligned figures), give or take a character."""
+    return bool(columns) and all(any(abs(c.end - b.end) <= 1 for b in before) for c in columns)
 
 
 def figure_share(shapes: Sequence[Shape]) -> tuple[int, int, int]:
