@@ -13,7 +13,7 @@ from lxml import etree
 import trustc
 from trustc.cli import main
 from trustc.compiler.ast import Compilation, SourceInfo
-from trustc.emitters.taxonomy import NS, SCHEMA, XBRLI, base_elements
+from trustc.emitters.taxonomy import DEI, NS, SCHEMA, XBRLI, base_elements, period_type
 from trustc.emitters.xml import XBRLEmitter
 
 from .helpers import compiled, corpus_files
@@ -122,8 +122,10 @@ def test_every_fact_is_an_item_with_exact_value_and_printed_precision(reference,
 def test_contexts_entity_and_period(instance):
     context = next(instance.iter(f"{{{XBRLI}}}context"))
     identifier = context.find(f"{{{XBRLI}}}entity/{{{XBRLI}}}identifier")
+    # no EDGAR envelope, so no CIK: the trust's series under trustc's scheme
     assert identifier.text == "2003-HE2" and identifier.get("scheme").endswith("/entity/series")
-    assert context.findtext(f"{{{XBRLI}}}period/{{{XBRLI}}}instant") == "2003-12-15"
+    assert context.findtext(f"{{{XBRLI}}}period/{{{XBRLI}}}startDate") == "2003-12-15"  # the cover's duration
+    assert context.findtext(f"{{{XBRLI}}}period/{{{XBRLI}}}endDate") == "2003-12-15"
     units = {u.get("id"): u.findtext(f"{{{XBRLI}}}measure") for u in instance.iter(f"{{{XBRLI}}}unit")}
     assert units == {"USD": "iso4217:USD", "USD_per_1000": "trustc:USDPer1000", "count": "trustc:count",
                      "month": "trustc:month", "pure": "xbrli:pure"}
@@ -133,8 +135,8 @@ def test_output_dir_holds_instance_and_taxonomy(reference_path, tmp_path):
     assert main(["compile", "--to", "xml", "-o", str(tmp_path), "-q", reference_path]) == 0
     stem = "absc-2003-he2_8k_2003-12-15"
     names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xml", ".xsd"))
-    assert names == [f"{stem}-def.xml", f"{stem}-lab.xml", f"{stem}.xml", f"{stem}.xsd", "trustc-2026-def.xml",
-                     "trustc-2026-lab.xml", SCHEMA]
+    assert names == [f"{stem}-def.xml", f"{stem}-lab.xml", f"{stem}.xml", f"{stem}.xsd", "dei-2024.xsd",
+                     "trustc-2026-def.xml", "trustc-2026-lab.xml", SCHEMA]
     labels = etree.parse(str(tmp_path / "trustc-2026-lab.xml"))
     texts = {e.text for e in labels.iter("{http://www.xbrl.org/2003/linkbase}label")}
     assert "Interest carry-forward per $1,000" in texts  # full labels from the concept dictionary
@@ -172,7 +174,7 @@ def test_registrant_with_script_is_plain_text(reference_path, tmp_path):
     raw = instance.read_text(encoding="utf-8")
     assert "<script>" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in raw
     root = etree.parse(str(instance)).getroot()
-    assert root.findtext(f"{{{NS}}}EntityRegistrantName").startswith(name)
+    assert root.findtext(f"{{{DEI}}}EntityRegistrantName").startswith(name)
     assert lxml_validate(instance) == []
 
 
@@ -243,3 +245,50 @@ def test_every_string_field_can_hold_characters_xml_forbids(char, reference):
     assert root.find(f"{{{XBRLI}}}context/{{{XBRLI}}}entity/{{{XBRLI}}}identifier").text == "S\ufffd pool P\ufffd"
     found = {d.message.split(":")[0] for d in emitter.diagnostics(hostile)}
     assert {"statement title", "series", "pool", f"class of {facts[0].concept}", facts[1].concept} <= found
+
+
+def _period(root, fact) -> tuple:
+    context = root.find(f"{{{XBRLI}}}context[@id='{fact.get('contextRef')}']/{{{XBRLI}}}period")
+    return tuple((etree.QName(e).localname, e.text) for e in context)
+
+
+def test_balances_are_instants_and_flows_durations(instance):
+    found = {etree.QName(e).localname: e for e in items(instance)}
+    assert _period(instance, found["EndingBalance"]) == (("instant", "2003-12-15"),)
+    assert _period(instance, found["DelinquentBalance"]) == (("instant", "2003-12-15"),)
+    for flow in ("InterestDistribution", "PrincipalDistribution", "RealizedLoss", "NetLiquidationProceeds"):
+        assert _period(instance, found[flow]) == (("startDate", "2003-12-15"), ("endDate", "2003-12-15")), flow
+    assert period_type("cumulative_realized_losses") == "instant" and period_type("outstanding_advances") == "instant"
+    assert period_type("liquidated_loan_count") == "duration" and period_type("loan_count") == "instant"
+
+
+AAMES = "corpus/filings/aames-1998-c_8k_1998-12-15.sgml.txt"
+
+
+def test_with_a_cik_the_entity_is_the_registrant_as_the_sec_knows_it(tmp_path):
+    instance = write(compiled(AAMES), tmp_path, "aames")
+    root = etree.parse(str(instance)).getroot()
+    identifiers = {(i.get("scheme"), i.text) for i in root.iter(f"{{{XBRLI}}}identifier")}
+    assert identifiers == {("http://www.sec.gov/CIK", "0000913951")}
+    dei = {etree.QName(e).localname: e.text for e in root if isinstance(e.tag, str) and etree.QName(e).namespace == DEI}
+    assert dei == {"EntityCentralIndexKey": "0000913951", "DocumentType": "8-K", "DocumentPeriodEndDate": "1998-12-15",
+                   "EntityRegistrantName": "AAMES CAPITAL CORPORATION", "EntityIncorporationStateCountryCode": "CA",
+                   "EntityFileNumber": "333-46893-01", "EntityTaxIdentificationNumber": "95-4438859",
+                   "EntityAddressPostalZipCode": "90071",
+                   "EntityAddressAddressLine1": "350 SOUTH GRAND AVENUE, LOS ANGELES, CALIFORNIA",
+                   "CityAreaCode": "213", "LocalPhoneNumber": "210-5000"}
+    # the series is a dimension now that the entity is the registrant
+    members = {m.get("dimension"): m.text for m in root.iter("{http://xbrl.org/2006/xbrldi}explicitMember")}
+    assert members["f:SeriesAxis"] == "f:Series_1998-C"
+    assert arelle_messages(instance) == []
+
+
+def test_a_cover_value_without_the_secs_form_stays_a_trustc_item(reference):
+    root = etree.fromstring(trustc.emit(reference, "xml").encode())
+    found = {etree.QName(e).localname: e.text for e in root if isinstance(e.tag, str)}
+    assert found["EntityIncorporationStateCountryCode"] == "NY"  # "New York"
+    text = Path(reference.source.path).read_text(encoding="utf-8").replace("13-3354848", "Applied for", 1)
+    other = trustc.compile_text(text, name="x.txt")
+    root = etree.fromstring(trustc.emit(other, "xml").encode())
+    assert root.findtext(f"{{{NS}}}EntityTaxIdentificationNumber") == "Applied for"
+    assert root.find(f"{{{DEI}}}EntityTaxIdentificationNumber") is None

@@ -33,6 +33,10 @@ NUM = "http://www.xbrl.org/dtr/type/numeric"
 NONNUM = "http://www.xbrl.org/dtr/type/non-numeric"
 ISO4217 = "http://www.xbrl.org/2003/iso4217"
 NS = "http://xbrl.trustc.invalid/taxonomy/2026"  # .invalid: a name, never fetched
+# The SEC's Document and Entity Information taxonomy: cover items as filers write them. trustc
+# ships the part it uses (dei-2024.xsd, see the comment in it) so instances validate offline.
+DEI = "http://xbrl.sec.gov/dei/2024"
+DEI_SCHEMA = "dei-2024.xsd"
 SCHEMA = "trustc-2026.xsd"
 LABELS = "trustc-2026-lab.xml"
 DEFINITIONS = "trustc-2026-def.xml"
@@ -92,6 +96,25 @@ def xml_text(text: str) -> str:
     return NOT_XML.sub(REPLACEMENT, text)
 
 
+# Flows, reported over the period a statement covers (duration contexts): what was distributed,
+# paid, collected, lost, advanced or charged. Everything else (balances, counts of loans held,
+# rates, factors, identifiers) is as of the distribution date (instant contexts). A balance
+# word wins: `outstanding_advances` and `cumulative_realized_losses` are balances.
+_FLOW = re.compile(r"distribution(?!_date|_percentage)|interest|principal|loss|proceeds|fee|advance|shortfall|"
+                   r"remittance|premium|payment|deposit|withdrawal|purchase|paid|compensation|earnings|"
+                   r"cash_flow|increase|release|expenses|liquidated|total_per_1000|insured_amounts|total_sources")
+_BALANCE = re.compile(r"balance|outstanding|unpaid|cumulative|available|carryforward|target|deficiency|"
+                      r"rate|coupon|percentage|spread|factor|trigger|count(?!_percentage)?$|_date|occurred|failed")
+
+
+@functools.lru_cache(maxsize=None)
+def period_type(concept: str) -> str:
+    """`duration` for a flow (interest_distribution, realized_loss), `instant` for a balance."""
+    if concept == "liquidated_loan_count":
+        return "duration"  # loans liquidated this period: a count of events, not of loans held
+    return "duration" if _FLOW.search(concept) and not _BALANCE.search(concept) else "instant"
+
+
 @functools.lru_cache(maxsize=4096)
 def camel(name: str) -> str:
     """original_balance -> OriginalBalance; a name that would start with a digit gets a leading underscore."""
@@ -132,12 +155,13 @@ class Declared:
     label: str = ""
     documentation: str = ""
     parent: tuple[str, str] = ()  # (href of the parent element, arcrole): where it sits in its dimension
+    period: str = "instant"  # duration for flows and cover items
 
 
 def base_elements() -> list[Declared]:
-    out = [Declared(concept_element(c.name), item_type(c.unit), label=c.label, documentation=c.description)
-           for c in concepts().values()]
-    out += [Declared(name, type_, label=label, documentation=doc) for name, type_, label, doc in
+    out = [Declared(concept_element(c.name), item_type(c.unit), label=c.label, documentation=c.description,
+                    period=period_type(c.name)) for c in concepts().values()]
+    out += [Declared(name, type_, label=label, documentation=doc, period="duration") for name, type_, label, doc in
             DOCUMENT_ITEMS.values()]
     for dim in DIMENSIONS:
         out += dimension_elements(dim, SCHEMA, "trustc")
@@ -182,7 +206,7 @@ def _schema(namespace: str, prefix: str, imports: dict[str, str], linkbases: tup
         etree.SubElement(root, f"{{{XS}}}import", namespace=ns, schemaLocation=location)
     for e in elements:
         attrs = {"name": e.name, "id": f"{prefix}_{e.name}", "type": e.type, "substitutionGroup": e.group,
-                 f"{{{XBRLI}}}periodType": "duration" if e.group == "xbrldt:dimensionItem" else "instant",
+                 f"{{{XBRLI}}}periodType": "duration" if e.group == "xbrldt:dimensionItem" else e.period,
                  "nillable": "true"}
         if e.abstract:
             attrs["abstract"] = "true"
@@ -244,16 +268,20 @@ def _definitions(schema_file: str, prefix: str, elements: Iterable[Declared]) ->
 
 
 def base_files() -> dict[str, bytes]:
-    """The base taxonomy: file name -> content."""
+    """The base taxonomy and the part of dei trustc uses: file name -> content."""
+    from importlib.resources import files
+
     elements = base_elements()
     imports = {XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NUM: LOCATIONS[NUM], NONNUM: LOCATIONS[NONNUM]}
     return {SCHEMA: _schema(NS, "trustc", imports, (LABELS, DEFINITIONS), elements),
-            LABELS: _labels(SCHEMA, "trustc", elements), DEFINITIONS: _definitions(SCHEMA, "trustc", elements)}
+            LABELS: _labels(SCHEMA, "trustc", elements), DEFINITIONS: _definitions(SCHEMA, "trustc", elements),
+            DEI_SCHEMA: files(__package__).joinpath(DEI_SCHEMA).read_bytes()}
 
 
 def extension_files(stem: str, namespace: str, elements: list[Declared]) -> dict[str, bytes]:
     """A filing's extension schema (members, unknown dimensions and fields), its labels and member arcs."""
     schema, labels, definitions = f"{stem}.xsd", f"{stem}-lab.xml", f"{stem}-def.xml"
-    imports = {NS: SCHEMA, XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT], NONNUM: LOCATIONS[NONNUM]}
+    imports = {NS: SCHEMA, DEI: DEI_SCHEMA, XBRLI: LOCATIONS[XBRLI], XBRLDT: LOCATIONS[XBRLDT],
+               NONNUM: LOCATIONS[NONNUM]}
     return {schema: _schema(namespace, "f", imports, (labels, definitions), elements),
             labels: _labels(schema, "f", elements), definitions: _definitions(schema, "f", elements)}

@@ -1,19 +1,31 @@
 """XML: an XBRL 2.1 instance, with the trustc taxonomy it references (built with lxml).
 
-Contexts: the entity is the trust (its series, or pool), the period the
-distribution date (an instant); class, group, bucket and status are explicit
-dimensions in the segment. Units: USD, pure (percentages are written as
+Contexts: the entity is the registrant by its CIK (scheme
+http://www.sec.gov/CIK) when the EDGAR envelope gives one, its series and pool
+then explicit dimensions; without a CIK the entity is the trust's series (or
+pool, or registrant name) under a trustc scheme. Balances are instants at the
+distribution date; flows (distributions, interest, principal, losses,
+collections, fees: `taxonomy.period_type`) are durations over the period the
+report covers, which these statements do not print the start of, so the
+duration is the distribution date's day (as an 8-K cover's period is its
+report date's day). Cover items are dei: concepts (DocumentType,
+EntityRegistrantName, EntityCentralIndexKey, DocumentPeriodEndDate,
+EntityFileNumber, ...) in a duration context over the report date when the
+value has the form the SEC's dei types want; otherwise trustc's own items.
+Class, group, bucket and status are explicit dimensions in the segment. Units: USD, pure (percentages are written as
 ratios, 1.5% as 0.015, as XBRL's percentItemType wants), count, month and
 USD per $1,000. `decimals` is the printed precision. N/A is xsi:nil. With -o,
 the directory holds the instance, its extension schema and the base taxonomy,
 and validates as it is (Arelle, offline: the XBRL specification schemas come
-from the validator's own cache).
+from the validator's own cache; the dei part from the dei-2024.xsd trustc writes
+beside them).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
 import os
+import re
 from decimal import Decimal
 from typing import Optional
 
@@ -22,9 +34,9 @@ from lxml import etree
 from ..compiler.ast import Compilation, Diagnostic, Field, Statement
 from ..compiler.output import atomic_write, safe_stem
 from . import Emitter
-from .taxonomy import (NOT_XML, SCHEMA, DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
+from .taxonomy import (DEI, DEI_SCHEMA, NOT_XML, SCHEMA, DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
                        base_files, camel, concept_element, dimension_element, dimension_elements, domain_href, extension_files,
-                       member_element, xml_text)
+                       member_element, period_type, xml_text)
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 UNITS = {
@@ -36,6 +48,69 @@ UNITS = {
 }
 SCHEMES = {"series": "http://xbrl.trustc.invalid/entity/series", "pool": "http://xbrl.trustc.invalid/entity/pool",
            "registrant": "http://xbrl.trustc.invalid/entity/registrant", "cik": "http://www.sec.gov/CIK"}
+
+
+# A US state or territory as EDGAR codes it (dei:EntityIncorporationStateCountryCode).
+STATE_CODES = dict(zip((
+    "alabama alaska arizona arkansas california colorado connecticut delaware district-of-columbia florida georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota "
+    "mississippi missouri montana nebraska nevada new-hampshire new-jersey new-mexico new-york north-carolina "
+    "north-dakota ohio oklahoma oregon pennsylvania puerto-rico rhode-island south-carolina south-dakota tennessee "
+    "texas utah vermont virginia washington west-virginia wisconsin wyoming").split(), (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY").split()))
+FILE_NUMBER = re.compile(r"[0-9]{1,3}-[0-9]{1,8}(-[0-9A-Z]{1,4})?")
+EMPLOYER_ID = re.compile(r"[0-9]{2}-[0-9]{7}")
+PHONE = re.compile(r"\(?([0-9]{3})\)?[\s.-]*([0-9]{3}[\s.-]?[0-9]{4})")
+
+
+def _plain(value) -> str:
+    """Whitespace as normalizedString has it (XML's four whitespace characters only: a vertical
+    tab is not whitespace to XML, and is reported and replaced like any forbidden character)."""
+    return re.sub(r"[ \t\r\n]+", " ", str(value)).strip(" ")
+
+
+def dei_items(name: str, field: Field) -> list[tuple[str, str]]:
+    """The dei: items (local name, value) a cover field is, when its value has the SEC's form; else none."""
+    text = _plain(field.value) if field.value is not None else ""
+    if not text:
+        return []
+    if name == "form_type":
+        return [("DocumentType", text)]
+    if name == "report_date" and isinstance(field.value, _dt.date):
+        return [("DocumentPeriodEndDate", field.value.isoformat())]
+    if name == "registrant":
+        return [("EntityRegistrantName", text)]
+    if name == "commission_file_number" and FILE_NUMBER.fullmatch(text):
+        return [("EntityFileNumber", text)]
+    if name == "state_of_incorporation" and text.lower().replace(" ", "-") in STATE_CODES:
+        return [("EntityIncorporationStateCountryCode", STATE_CODES[text.lower().replace(" ", "-")])]
+    if name == "irs_employer_id" and EMPLOYER_ID.fullmatch(text):
+        return [("EntityTaxIdentificationNumber", text)]
+    if name == "address":
+        return [("EntityAddressAddressLine1", text)]
+    if name == "zip":
+        return [("EntityAddressPostalZipCode", text)]
+    phone = PHONE.fullmatch(text) if name == "phone" else None
+    if phone:
+        return [("CityAreaCode", phone.group(1)), ("LocalPhoneNumber", phone.group(2))]
+    return []
+
+
+def cik_of(compilation: Compilation) -> Optional[str]:
+    """The registrant's CIK from the EDGAR envelope, ten digits, or None."""
+    field = compilation.envelope.fields.get("cik") if compilation.envelope is not None else None
+    digits = str(field.value).strip() if field is not None and field.value is not None else ""
+    return digits.zfill(10) if digits.isdigit() and len(digits) <= 10 else None
+
+
+def instant(date: _dt.date) -> tuple:
+    return ("instant", date)
+
+
+def over(date: _dt.date) -> tuple:
+    """The duration of a statement's flows: its start is not printed, so the distribution date's day."""
+    return ("duration", date, date)
 
 
 def decimals(value: Decimal) -> str:
@@ -68,7 +143,7 @@ class Instance:
         self.ext_ns = f"http://xbrl.trustc.invalid/filing/{digest}"
         self.root = etree.Element(f"{{{XBRLI}}}xbrl", nsmap={
             "xbrli": XBRLI, "link": LINK, "xlink": XLINK, "xbrldi": XBRLDI, "iso4217": ISO4217, "xsi": XSI,
-            "trustc": NS, "f": self.ext_ns})
+            "dei": DEI, "trustc": NS, "f": self.ext_ns})
         etree.SubElement(self.root, f"{{{LINK}}}schemaRef",
                          {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": f"{stem}.xsd"})
         self.contexts: dict[tuple, str] = {}
@@ -90,8 +165,8 @@ class Instance:
                                                 parent=(domain_href(dim, f"{self.stem}.xsd"), DOMAIN_MEMBER)))
         return f"f:{name}"
 
-    def context(self, entity: tuple[str, str], date: _dt.date, dims) -> str:
-        key = (entity, date, tuple(sorted(dims.items())))
+    def context(self, entity: tuple[str, str], period: tuple, dims) -> str:
+        key = (entity, period, tuple(sorted(dims.items())))
         if key not in self.contexts:
             members = tuple(sorted((self.qname(d), self.member(d, v)) for d, v in dims.items()))
             cid = f"c{len(self.contexts) + 1}"
@@ -104,8 +179,12 @@ class Instance:
                 segment = etree.SubElement(ent, f"{{{XBRLI}}}segment")
                 for dim, member in members:
                     etree.SubElement(segment, f"{{{XBRLDI}}}explicitMember", dimension=dim).text = member
-            period = etree.SubElement(context, f"{{{XBRLI}}}period")
-            etree.SubElement(period, f"{{{XBRLI}}}instant").text = date.isoformat()
+            when = etree.SubElement(context, f"{{{XBRLI}}}period")
+            if period[0] == "instant":
+                etree.SubElement(when, f"{{{XBRLI}}}instant").text = period[1].isoformat()
+            else:
+                etree.SubElement(when, f"{{{XBRLI}}}startDate").text = period[1].isoformat()
+                etree.SubElement(when, f"{{{XBRLI}}}endDate").text = period[2].isoformat()
             self.body.insert(len(self.contexts) - 1, context)
         return self.contexts[key]
 
@@ -125,28 +204,38 @@ class Instance:
         self.body.append(fact)
 
     def cover(self, entity, date) -> None:
+        """Cover items over the report date's day, as dei: items where the value has the SEC's form."""
         cover = self.compilation.cover
-        if cover is None:
+        cik = cik_of(self.compilation)
+        if cover is None and cik is None:
             return
-        context = self.context(entity, date, {})
-        for name, field in cover.fields.items():
-            self.item(self.document_element(name, field), context, field.value, _field_unit(field))
+        context = self.context(entity, over(date), {})
+        if cik is not None:
+            self.item(f"{{{DEI}}}EntityCentralIndexKey", context, cik, "text")
+        for name, field in (cover.fields.items() if cover is not None else ()):
+            found = dei_items(name, field)
+            for local, text in found:
+                self.item(f"{{{DEI}}}{local}", context, text, "text")
+            if not found:
+                self.item(self.document_element(name, field), context, field.value, _field_unit(field))
 
     def document_element(self, name: str, field: Field) -> str:
         if name in DOCUMENT_ITEMS:
             return f"{{{NS}}}{DOCUMENT_ITEMS[name][0]}"
         element = "Cover" + camel(name)
         self.declared.setdefault(element, Declared(element, ITEM_TYPES[_field_unit(field)][0],
-                                                   label=name.replace("_", " ").capitalize()))
+                                                   label=name.replace("_", " ").capitalize(), period="duration"))
         return f"{{{self.ext_ns}}}{element}"
 
     def statement(self, statement: Statement, entity, date) -> None:
+        entity, where = entity
         if statement.title:
-            self.item(f"{{{NS}}}StatementTitle", self.context(entity, date, {}), statement.title, "text")
+            self.item(f"{{{NS}}}StatementTitle", self.context(entity, over(date), where), statement.title, "text")
         for fact in statement.facts:
             if fact.concept is None:  # XBRL reports concepts: a figure the dictionary does not name has none
                 continue
-            self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, date, fact.dims),
+            period = over(date) if period_type(fact.concept) == "duration" else instant(date)
+            self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, period, {**where, **fact.dims}),
                       fact.value, fact.unit)
 
     def finish(self) -> bytes:
@@ -176,19 +265,24 @@ def _date(field: Optional[Field]) -> Optional[_dt.date]:
     return value if isinstance(value, _dt.date) else None
 
 
-def entity_of(compilation: Compilation, statement: Optional[Statement]) -> tuple[str, str]:
-    """The trust a context is about: its series (and pool), else the registrant, else the CIK."""
+def entity_of(compilation: Compilation, statement: Optional[Statement]) -> tuple[tuple[str, str], dict[str, str]]:
+    """The entity of a context and the dimensions that place a statement within it.
+
+    With a CIK the entity is the registrant as the SEC knows it, and a statement's series and
+    pool become dimensions; without one, the trust itself: its series (and pool), else the
+    registrant's name, under trustc's own schemes."""
+    cik = cik_of(compilation)
+    if cik is not None:
+        where = {} if statement is None else {k: v for k, v in (("series", statement.series), ("pool", statement.pool)) if v}
+        return ("cik", cik), where
     if statement is not None and statement.series:
-        return "series", statement.series + (f" pool {statement.pool}" if statement.pool else "")
+        return ("series", statement.series + (f" pool {statement.pool}" if statement.pool else "")), {}
     if statement is not None and statement.pool:
-        return "pool", statement.pool
+        return ("pool", statement.pool), {}
     registrant = compilation.cover.fields.get("registrant") if compilation.cover else None
     if registrant is not None and str(registrant.value).strip():
-        return "registrant", " ".join(str(registrant.value).split())
-    cik = compilation.envelope.fields.get("cik") if compilation.envelope is not None else None
-    if cik is not None and str(cik.value).strip():
-        return "cik", str(cik.value).strip()
-    return "registrant", compilation.source.path
+        return ("registrant", " ".join(str(registrant.value).split())), {}
+    return ("registrant", compilation.source.path), {}
 
 
 def build(compilation: Compilation, stem: str) -> Instance:
@@ -199,7 +293,7 @@ def build(compilation: Compilation, stem: str) -> Instance:
     single = compilation.statements[0] if len(compilation.statements) == 1 else None
     skipped = []
     if cover_date is not None:
-        instance.cover(entity_of(compilation, single), cover_date)
+        instance.cover(entity_of(compilation, single)[0], cover_date)
     elif compilation.cover is not None and compilation.cover.fields:
         skipped.append(f"{len(compilation.cover.fields)} cover fields")
     for index, statement in enumerate(compilation.statements, 1):
@@ -265,8 +359,8 @@ class XBRLEmitter(Emitter):
 
     def stdout_note(self, compilation: Compilation) -> str:
         stem = default_stem(compilation)
-        return (f"the XBRL instance refers to {stem}.xsd (its extension schema, with labels) and the trustc "
-                f"taxonomy {SCHEMA}, which stdout cannot hold; to validate it, write it with them: "
+        return (f"the XBRL instance refers to {stem}.xsd (its extension schema, with labels), the trustc "
+                f"taxonomy {SCHEMA} and {DEI_SCHEMA}, which stdout cannot hold; to validate it, write it with them: "
                 f"-o {stem}.xml (or -o DIR/)")
 
     def write(self, compilation: Compilation, directory: str, stem: str) -> list[str]:
