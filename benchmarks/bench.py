@@ -12,7 +12,12 @@ Prints, in one run:
 - files/s of `trustc compile DIR -o OUT` over N copies of the reference with 1
   and with 2 jobs (goal: 2 jobs at least 1.7x one job), each batch in a fresh
   process, with its peak memory (parent and largest worker) beside a batch a
-  tenth the size (goal: flat in the number of files).
+  tenth the size (goal: flat in the number of files);
+- with --memory (minutes): peak RSS of `trustc compile` in a fresh process on the
+  RFMSI excerpt (goal <= 100 MB) and on a 50 MB filing of real statements (the
+  excerpt's envelope and 8-K, then its EX-1's 60 pool statements 90 times in one
+  document, built in a temporary folder; goal <= 300 MB), each written to stdout,
+  with -o FILE.json and with -o DIR/ (benchmarks/memory.py).
 """
 from __future__ import annotations
 
@@ -82,15 +87,35 @@ def copies(n: int, where: Path) -> Path:
     return folder
 
 
+def peak_memory(copies: int) -> None:
+    import memory  # benchmarks/ is the script's folder, first on sys.path
+
+    print("peak memory: trustc compile -q FILE in a fresh process (wall and CPU time of that process)")
+    with tempfile.TemporaryDirectory(prefix="trustc-bench-memory-") as tmp:
+        big = Path(tmp) / "statements.txt"
+        memory.build_statements(big, copies=copies)
+        for label, path, goal in (("RFMSI excerpt", EXCERPT, 100), (f"{copies} x the EX-1", big, 300)):
+            for how in ("stdout", "file", "dir"):
+                r = memory.measure(path, how)
+                print(f"  {memory.report(f'{label:>15}, {memory.HOW[how]:<32}', path.stat().st_size, r)}"
+                      f" (goal <= {goal} MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="compiles per median (default 200)")
     parser.add_argument("--files", type=int, default=1000, help="copies of the reference in the batch (1000)")
     parser.add_argument("--quick", action="store_true", help="only the single-file figures")
+    parser.add_argument("--memory", action="store_true", help="only peak memory: the RFMSI excerpt and 50 MB of statements")
+    parser.add_argument("--copies", type=int, default=90, help="with --memory: copies of the EX-1's statements (90)")
     parser.add_argument("--batch-child", nargs=2, metavar=("DIR", "JOBS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.batch_child:
         batch_child(args.batch_child[0], int(args.batch_child[1]))
+        return
+
+    if args.memory:
+        peak_memory(args.copies)
         return
 
     import trustc

@@ -22,7 +22,7 @@ import attrs
 import orjson
 
 from . import __version__
-from .compiler.driver import MIN_CONFIDENCE, compile_source
+from .compiler.driver import MIN_CONFIDENCE, compile_source, stream_source
 from .compiler.output import atomic_write, safe_stem
 from .compiler.source import NotText, decode
 
@@ -124,13 +124,20 @@ def compile_one(job: Job, settings: Settings, previous: Optional[dict] = None) -
                 and previous.get("status") in DONE and _outputs_exist(previous, settings.output)):
             return previous
         source = decode(data, "<stdin>" if job.path == "-" else job.path)
-        compilation = compile_source(source, settings.format)
-        written = _emitter(settings.to).write(compilation, settings.output, job.stem)
+        emitter = _emitter(settings.to)
+        if emitter.writes_parts:  # written a statement at a time as it compiles: memory follows one statement
+            stream = stream_source(source, settings.format)
+            written = emitter.write_streamed(stream, settings.output, job.stem)
+            compilation, facts = stream.compilation(), stream.facts
+        else:
+            compilation = compile_source(source, settings.format)
+            written = emitter.write(compilation, settings.output, job.stem)
+            facts = sum(len(s.facts) for s in compilation.statements)
         errors = sum(1 for d in compilation.diagnostics if d.severity == "error")
         record.update(
             layouts=_layouts(compilation, source, settings.format),
             status="diagnostics" if errors else "ok",
-            facts=sum(len(s.facts) for s in compilation.statements),
+            facts=facts,
             diagnostics=len(compilation.diagnostics), errors=errors, unparsed=len(compilation.unparsed),
             outputs=[os.path.relpath(p, settings.output) for p in written],
         )

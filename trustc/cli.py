@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 from . import __version__
 from .compiler.ast import Compilation, Diagnostic
-from .compiler.driver import CompileError, compile_file
+from .compiler.driver import CompileError, compile_file, stream_source
 from .batch import walk as _inputs
 from .terminal import printable
 
@@ -113,6 +113,9 @@ def cmd_compile(args) -> int:
     if len(inputs) > 1 and not emitter.streams:
         raise UsageError(f"--to {args.to} gives one document per input, which cannot share stdout; "
                          f"give an output folder: -o DIR/")
+    if len(inputs) == 1 and emitter.writes_parts:
+        source = _read(inputs[0])
+        return EXIT_NOTHING if source is None else _compile_streamed(args, emitter, inputs[0], source, sys.stdout.write)
     run = _Compiled(args, inputs, emitter)
     if len(inputs) == 1:
         for compilation in run:
@@ -154,8 +157,34 @@ class _Compiled:
         return EXIT_ERRORS if self.with_errors else EXIT_OK
 
 
+def _read(path: str):
+    """The input's source, or None when there is nothing to compile (said on stderr)."""
+    return next(_sources([path]))[1]
+
+
+def _compile_streamed(args, emitter, path: str, source, write) -> int:
+    """One input whose output is written while it compiles, a statement at a time (emitter.writes_parts):
+    memory follows the largest statement, not the file. Diagnostics are reported once it is written."""
+    stream = stream_source(source, args.format)
+    emitter.write_parts(stream, write)
+    compilation = stream.compilation()
+    _report(path, compilation, args.quiet)
+    return EXIT_ERRORS if compilation.has_errors else EXIT_OK
+
+
 def _compile_to_file(args, emitter, path: str) -> int:
     """`-o FILE`: the one input's output written (atomically) to FILE."""
+    if emitter.writes_parts:
+        from .compiler.output import atomic_open
+
+        source = _read(path)
+        if source is None:
+            return EXIT_NOTHING
+        try:
+            with atomic_open(args.output) as handle:
+                return _compile_streamed(args, emitter, path, source, handle.write)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     run = _Compiled(args, [path], emitter)
     for compilation in run:
         try:

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Iterator, Optional, Sequence
 
 import attrs
 
-from .ast import Compilation, Diagnostic, Document, Span, UnparsedLine
+from .ast import Compilation, Cover, Diagnostic, Document, Signature, SourceInfo, Span, Statement, UnparsedLine
 from .checks import check_statements
 from .diagnostics import MAX_LINE_ERRORS, error, unparsed_line
-from .layout import Detection, LayoutResult, detect, get_layout, layouts
+from .layout import Detection, detect, get_layout, layouts
 from .source import LineView, NotText, SourceText, decode, read_path
 
 MIN_CONFIDENCE = 0.2
@@ -76,79 +76,128 @@ def detect_source(source: SourceText, format: Optional[str] = None) -> list[Layo
     return choose_layouts(source, slices, format)
 
 
-def compile_source(source: SourceText, format: Optional[str] = None) -> Compilation:
-    diagnostics: list[Diagnostic] = list(source.diagnostics)
-    unparsed: list[UnparsedLine] = []
-    quiet: set[int] = set()  # unparsed lines of a document one error reports whole
-    merged = LayoutResult()
-    documents: list[Document] = []
-    envelope_fields = None
+@attrs.define
+class CompiledPart:
+    """What one document, or one statement of a long document, compiled to; handed out before the next is compiled."""
 
-    try:
-        envelope, slices = _split_documents(source)
-    except Exception as exc:  # a bug reading the envelope: the file is still compiled, as one document
-        diagnostics.append(error("internal-error", f"the EDGAR envelope could not be read: {type(exc).__name__}: {exc}",
-                                 Span(1, 1, 1, 1)))
-        envelope, slices = None, None
-    if slices is None:
-        slices = [None] if source.lines else []
-    if envelope is not None:
-        envelope_fields = envelope
-        for number in envelope.unknown_lines:
-            line, diag = unparsed_line(number, source.lines[number - 1])
-            unparsed.append(line)
-            diagnostics.append(diag)
+    cover: Optional[Cover] = None
+    statements: list[Statement] = attrs.field(factory=list)
+    signatures: list[Signature] = attrs.field(factory=list)
 
-    if not source.lines or not any(line.strip() for line in source.lines):
-        diagnostics.append(error("empty-input", "input holds no text to compile", None))
 
-    for choice in choose_layouts(source, slices, format):
-        index, view, doc_meta = choice.index, choice.view, choice.document
-        first, last, layout_id = doc_meta.first_line, doc_meta.last_line, doc_meta.layout
-        documents.append(doc_meta)
-        if layout_id is None:
-            diagnostics.append(
-                error("unknown-layout", f"lines {first}-{last}: no registered layout recognises this document",
-                      Span(first, 1, first, 1))
-            )
-            for number, text in view:
-                if text.strip():
-                    unparsed.append(UnparsedLine(number, text))
-                    quiet.add(number)
-            continue
+class CompilationStream:
+    """A filing compiled a piece at a time, so memory follows the largest statement, not the file.
+
+    What comes before the statements in a Compilation (source, envelope, documents)
+    is known at once; `parts()` compiles the documents in order (a layout that
+    declares where its statements end, one statement at a time) and yields each
+    part as it is done; once it is exhausted, `cover`, `signatures`, `diagnostics`
+    and `unparsed` hold what `compile_source` would return. `compile_source` is
+    this stream collected, so both give the same Compilation.
+    """
+
+    def __init__(self, source: SourceText, format: Optional[str] = None):
+        self._source, self._format = source, format
+        self.info: SourceInfo = source.info
+        self.cover: Optional[Cover] = None
+        self.signatures: list[Signature] = []
+        self.diagnostics: list[Diagnostic] = list(source.diagnostics)
+        self.unparsed: list[UnparsedLine] = []
+        self.facts = 0  # facts of the statements handed out so far
+        self._quiet: set[int] = set()  # unparsed lines of a document one error reports whole
         try:
-            result = get_layout(layout_id)().compile(view)
-            statements = [s if s.document is not None else _with_document(s, index) for s in result.statements]
-            found = list(result.diagnostics) + check_statements(statements)
-        except Exception as exc:  # a compiler bug must cost one document, not the file or the batch
-            diagnostics.append(
-                error("internal-error", f"lines {first}-{last}: {layout_id} failed: {type(exc).__name__}: {exc}",
-                      Span(first, 1, first, 1))
-            )
-            unparsed.extend(UnparsedLine(n, text) for n, text in view if text.strip())
-            quiet.update(n for n, text in view if text.strip())
-            continue
-        if result.cover is not None and merged.cover is None:
-            merged.cover = result.cover
-        merged.statements.extend(statements)
-        merged.signatures.extend(result.signatures)
-        diagnostics.extend(found)
-        unparsed.extend(result.unparsed)
+            self.envelope, slices = _split_documents(source)
+        except Exception as exc:  # a bug reading the envelope: the file is still compiled, as one document
+            self.diagnostics.append(error("internal-error", "the EDGAR envelope could not be read: "
+                                          f"{type(exc).__name__}: {exc}", Span(1, 1, 1, 1)))
+            self.envelope, slices = None, None
+        if slices is None:
+            slices = [None] if source.lines else []
+        if self.envelope is not None:
+            for number in self.envelope.unknown_lines:
+                line, diag = unparsed_line(number, source.lines[number - 1])
+                self.unparsed.append(line)
+                self.diagnostics.append(diag)
+        if not source.lines or not any(line.strip() for line in source.lines):
+            self.diagnostics.append(error("empty-input", "input holds no text to compile", None))
+        self._choices = choose_layouts(source, slices, format)
+        self.documents: tuple[Document, ...] = (tuple(c.document for c in self._choices)
+                                                if self.envelope is not None else ())
 
-    if not source.ends_with_newline and source.lines:
-        diagnostics = [_at_the_cut(d, source) for d in diagnostics]
-    unparsed.sort(key=lambda u: u.line)
-    diagnostics = _cap_line_errors(diagnostics, unparsed, quiet)
-    return Compilation(
-        source=source.info,
-        cover=merged.cover,
-        statements=tuple(merged.statements),
-        signatures=tuple(merged.signatures),
-        diagnostics=tuple(diagnostics),
-        unparsed=tuple(unparsed),
-        envelope=envelope_fields,
-        documents=tuple(documents) if envelope is not None else (),
-    )
+    def parts(self) -> Iterator[CompiledPart]:
+        for choice in self._choices:
+            yield from self._document(choice)
+        source = self._source
+        if not source.ends_with_newline and source.lines:
+            self.diagnostics = [_at_the_cut(d, source) for d in self.diagnostics]
+        self.unparsed.sort(key=lambda u: u.line)
+        self.diagnostics = _cap_line_errors(self.diagnostics, self.unparsed, self._quiet)
+
+    def _document(self, choice: LayoutChoice) -> Iterator[CompiledPart]:
+        view, meta = choice.view, choice.document
+        if meta.layout is None:
+            self.diagnostics.append(error("unknown-layout", f"lines {meta.first_line}-{meta.last_line}: no registered "
+                                          "layout recognises this document", Span(meta.first_line, 1, meta.first_line, 1)))
+            self._unparsed_whole(view)
+            return
+        # A document's diagnostics keep the order of a one-piece compile: the parser's, the layout's, the checks'.
+        parsed: list[Diagnostic] = []
+        assembled: list[Diagnostic] = []
+        checked: list[Diagnostic] = []
+        layout = get_layout(meta.layout)()
+        for piece in layout.statement_views(view):
+            try:
+                outcome = layout.parse(piece)
+                result = layout.assemble(outcome.pieces, piece)
+                statements = [s if s.document is not None else _with_document(s, choice.index)
+                              for s in result.statements]
+                found = check_statements(statements)
+            except Exception as exc:  # a compiler bug must cost one document (or statement), not the file or the batch
+                self.diagnostics.append(error("internal-error", f"lines {piece.first}-{piece.last}: {meta.layout} "
+                                              f"failed: {type(exc).__name__}: {exc}", Span(piece.first, 1, piece.first, 1)))
+                self._unparsed_whole(piece)
+                continue
+            parsed.extend(outcome.diagnostics)
+            assembled.extend(result.diagnostics)
+            checked.extend(found)
+            self.unparsed.extend(result.unparsed)
+            self.unparsed.extend(outcome.unparsed)
+            if result.cover is not None and self.cover is None:
+                self.cover = result.cover
+            self.signatures.extend(result.signatures)
+            self.facts += sum(len(s.facts) for s in statements)
+            yield CompiledPart(result.cover, statements, list(result.signatures))
+        self.diagnostics.extend(parsed + assembled + checked)
+
+    def _unparsed_whole(self, view: LineView) -> None:
+        for number, text in view:
+            if text.strip():
+                self.unparsed.append(UnparsedLine(number, text))
+                self._quiet.add(number)
+
+    def compilation(self, statements: Sequence[Statement] = ()) -> Compilation:
+        """The Compilation, once `parts()` is exhausted, with the statements the caller kept."""
+        return Compilation(
+            source=self.info,
+            cover=self.cover,
+            statements=tuple(statements),
+            signatures=tuple(self.signatures),
+            diagnostics=tuple(self.diagnostics),
+            unparsed=tuple(self.unparsed),
+            envelope=self.envelope,
+            documents=self.documents,
+        )
+
+
+def compile_source(source: SourceText, format: Optional[str] = None) -> Compilation:
+    stream = CompilationStream(source, format)
+    statements = [s for part in stream.parts() for s in part.statements]
+    return stream.compilation(statements)
+
+
+def stream_source(source: SourceText, format: Optional[str] = None) -> CompilationStream:
+    """The filing compiled as emitters consume it: one document, or one statement, at a time."""
+    return CompilationStream(source, format)
 
 
 def _cap_line_errors(diagnostics: list[Diagnostic], unparsed: list[UnparsedLine],

@@ -16,7 +16,7 @@ import re
 import warnings
 import threading
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Iterable, Optional
+from typing import Any, ClassVar, Iterable, Iterator, Optional
 
 import attrs
 from lark import Lark, Token, Transformer
@@ -69,6 +69,10 @@ class Layout:
     # (regex, weight, what it shows) searched in the first `detect_lines` lines
     evidence: ClassVar[tuple[tuple[str, float, str], ...]] = ()
     detect_lines: ClassVar[int] = 400
+    # A line that ends one statement, when the grammar is `start: statement*` and each statement
+    # ends with such a line: the driver then compiles a long document one statement at a time
+    # (see statement_views). None: the document is compiled whole.
+    statement_end: ClassVar[Optional[str]] = None
     _parser: ClassVar[Optional[Lark]] = None
 
     def __init_subclass__(cls, **kwargs):
@@ -77,6 +81,7 @@ class Layout:
             _REGISTRY[cls.id] = cls
             cls._parser = None
             cls._compiled_evidence = tuple((re.compile(p, re.M), w, why) for p, w, why in cls.evidence)
+            cls._statement_end = re.compile(cls.statement_end) if cls.statement_end else None
 
     @classmethod
     def parser(cls) -> Lark:
@@ -135,6 +140,21 @@ class Layout:
             )
         unparsed.sort(key=lambda u: u.line)
         return ParseOutcome(pieces, unparsed, diagnostics)
+
+    def statement_views(self, view: LineView) -> Iterator[LineView]:
+        """The document cut after each `statement_end` line: parsed one by one, they give what the whole
+        parses to (after such a line the parser is back where it started), with one statement in memory."""
+        end = self._statement_end
+        if end is None:
+            yield view
+            return
+        first, lines = view.first, view.lines
+        for number in range(view.first, view.last + 1):
+            if end.fullmatch(lines[number - 1]):
+                yield LineView(lines, first, number)
+                first = number + 1
+        if first <= view.last:
+            yield LineView(lines, first, view.last)
 
     def compile(self, view: LineView) -> LayoutResult:
         outcome = self.parse(view)

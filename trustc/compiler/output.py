@@ -1,9 +1,11 @@
 """Writing outputs safely: atomic replace, and file names no input can steer."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+from typing import IO, Iterator
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOTS = re.compile(r"\.{2,}")  # `..` is never part of an output name, not even inside one
@@ -22,14 +24,15 @@ def safe_stem(name: str) -> str:
     return stem[:200]
 
 
-def atomic_write(path: str, data: "str | bytes") -> None:
+@contextlib.contextmanager
+def atomic_open(path: str, mode: str = "w") -> Iterator[IO]:
+    """A file to write as output is made; it replaces `path` when the block ends, and vanishes if it fails."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path)[-40:])
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as handle:
-            handle.write(data)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -37,3 +40,8 @@ def atomic_write(path: str, data: "str | bytes") -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: str, data: "str | bytes") -> None:
+    with atomic_open(path, "wb" if isinstance(data, bytes) else "w") as handle:
+        handle.write(data)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import warnings
 from importlib.metadata import entry_points
-from typing import ClassVar, Iterable, Iterator
+from typing import Callable, ClassVar, Iterable, Iterator
 
 from ..compiler.ast import Compilation, Diagnostic
 
@@ -36,6 +36,27 @@ class Emitter:
     def diagnostics(self, compilation: Compilation) -> "list[Diagnostic]":
         """What this format cannot hold as the compilation has it (each written some other way)."""
         return []
+
+    # True when write_parts writes each statement as it is compiled (memory follows one statement)
+    writes_parts: ClassVar[bool] = False
+
+    def write_parts(self, stream, write: "Callable[[str], object]") -> None:
+        """Write the output of a filing being compiled (a driver.CompilationStream) through `write`.
+
+        The default compiles it all, then writes `emit`'s text; an emitter that can write
+        a statement at a time (json) overrides it and sets `writes_parts`. Afterwards
+        `stream.compilation()` gives the diagnostics, and `stream.facts` the count of facts.
+        """
+        write(self.emit(stream.compilation([s for part in stream.parts() for s in part.statements])))
+
+    def write_streamed(self, stream, directory: str, stem: str) -> list[str]:
+        """`write` for an emitter that `writes_parts`: the one file written as the filing compiles."""
+        from ..compiler.output import atomic_open
+
+        path = f"{directory}/{stem}{self.extension}"
+        with atomic_open(path) as handle:
+            self.write_parts(stream, handle.write)
+        return [path]
 
     def stdout_note(self, compilation: Compilation) -> "str | None":
         """What a reader of this output on stdout must know (files it refers to), or None."""

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import shutil
+import tempfile
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+import attrs
 import orjson
 
 from ..compiler.ast import Compilation, Cover, Fact, Span, Statement
@@ -113,10 +116,71 @@ def dumps_line(data: Any) -> str:
     return orjson.dumps(data, default=_default).decode() + "\n"
 
 
+def _nested(text: str, indent: str) -> str:
+    """A pretty document placed `indent` deeper: orjson writes no raw line end inside a string."""
+    return text.replace("\n", "\n" + indent)
+
+
+def _pretty(value: Any) -> str:
+    return orjson.dumps(value, default=_default, option=orjson.OPT_INDENT_2).decode()
+
+
+def write_stream(stream, write: Callable[[str], Any]) -> None:
+    """The document `dumps(to_data(...))` gives, byte for byte, written while the filing compiles.
+
+    `stream` is a driver.CompilationStream. Each statement is written as soon as it
+    is compiled and then dropped; only the cover must come first, so statements
+    compiled before any document gave one wait in a spooled file (in memory while
+    small). Diagnostics and unparsed lines are written once compiling has ended.
+    """
+    head: dict[str, Any] = {"source": {"path": stream.info.path, "sha256": stream.info.sha256,
+                                       "bytes": stream.info.bytes}}
+    if stream.envelope is not None:
+        head.update((k, v) for k, v in to_data(stream.compilation()).items() if k in ("envelope", "documents"))
+    write("{\n" + "".join(f'  "{key}": {_nested(_pretty(value), "  ")},\n' for key, value in head.items()))
+    parts = stream.parts()
+    waiting = tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+", encoding="utf-8")
+    sink: Callable[[str], Any] = waiting.write
+    count = 0
+
+    def cover_known() -> None:
+        nonlocal sink
+        write(f'  "cover": {_nested(_pretty(cover(stream.cover)), "  ")},\n  "statements": [')
+        waiting.seek(0)
+        shutil.copyfileobj(waiting, _Writer(write))
+        waiting.close()
+        sink = write
+
+    with waiting:
+        for part in parts:
+            if stream.cover is not None and sink is not write:
+                cover_known()
+            for s in part.statements:
+                sink(("\n    " if count == 0 else ",\n    ") + _nested(_pretty(statement(s)), "    "))
+                count += 1
+        if sink is not write:
+            cover_known()
+    tail = to_data(stream.compilation())
+    write(("\n  ]" if count else "]") + ",\n" + ",\n".join(
+        f'  "{key}": {_nested(_pretty(tail[key]), "  ")}' for key in ("signatures", "diagnostics", "unparsed"))
+        + "\n}\n")
+
+
+@attrs.frozen
+class _Writer:
+    """A file-like `write` for shutil.copyfileobj."""
+
+    write: Callable[[str], Any]
+
+
 class JSONEmitter(Emitter):
     name = "json"
     description = "the whole AST as JSON: cover, statements with classes and facts, spans, diagnostics"
     extension = ".json"
+    writes_parts = True
+
+    def write_parts(self, stream, write):
+        write_stream(stream, write)
 
     def emit(self, compilation: Compilation) -> str:
         return dumps(to_data(compilation))
@@ -135,6 +199,8 @@ class JSONLinesEmitter(JSONEmitter):
     description = "the JSON document on one line (JSON Lines); several inputs give one line each"
     extension = ".jsonl"
     emit = JSONEmitter.line
+    writes_parts = False  # one line per document: written whole (Emitter.write_parts)
+    write_parts = Emitter.write_parts
 
 
 SCHEMA_FILE = "trustc-json.schema.json"

@@ -466,6 +466,7 @@ class RFMSI(Layout):
                    "AMOUNTS PER $1,000 UNIT / ADDITIONAL RELATED INFORMATION, one statement per pool")
     grammar = "rfmsi.lark"
     transformer = RFMSITransformer
+    statement_end = r"[ \t]*\.{10,}[ \t]*"  # END_OF_POOL: the dotted line under a pool's last page
     evidence = (
         (r"(?m)^[ \t]*RESIDENTIAL\s+FUNDING\s+CORPORATION\s+\(MASTER\s+SERVICER\)[ \t]*$", 0.3, "master servicer line"),
         (r"(?m)^[ \t]*DISTRIBUTION\s+SUMMARY\s+FOR\s+POOL\s*#", 0.3, "DISTRIBUTION SUMMARY FOR POOL# heading"),
