@@ -292,3 +292,21 @@ def test_a_cover_value_without_the_secs_form_stays_a_trustc_item(reference):
     root = etree.fromstring(trustc.emit(other, "xml").encode())
     assert root.findtext(f"{{{NS}}}EntityTaxIdentificationNumber") == "Applied for"
     assert root.find(f"{{{DEI}}}EntityTaxIdentificationNumber") is None
+
+
+def test_flows_run_from_the_distribution_period_start_a_cover_gives(reference):
+    """A 10-D cover prints the distribution period; its start begins the flows' duration."""
+    import datetime
+
+    import attrs
+
+    from trustc.compiler.ast import Field
+
+    start = Field(datetime.date(2003, 11, 25), "November 25, 2003", reference.cover.fields["report_date"].span)
+    end = Field(datetime.date(2003, 12, 15), "December 15, 2003", start.span)
+    cover = attrs.evolve(reference.cover, fields={**reference.cover.fields, "distribution_period_start": start,
+                                                  "distribution_period_end": end})
+    root = etree.fromstring(trustc.emit(attrs.evolve(reference, cover=cover), "xml").encode())
+    found = {etree.QName(e).localname: e for e in items(root)}
+    assert _period(root, found["InterestDistribution"]) == (("startDate", "2003-11-25"), ("endDate", "2003-12-15"))
+    assert _period(root, found["EndingBalance"]) == (("instant", "2003-12-15"),)

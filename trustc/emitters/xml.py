@@ -77,7 +77,7 @@ def dei_items(name: str, field: Field) -> list[tuple[str, str]]:
         return []
     if name == "form_type":
         return [("DocumentType", text)]
-    if name == "report_date" and isinstance(field.value, _dt.date):
+    if name in ("report_date", "distribution_period_end") and isinstance(field.value, _dt.date):
         return [("DocumentPeriodEndDate", field.value.isoformat())]
     if name == "registrant":
         return [("EntityRegistrantName", text)]
@@ -108,9 +108,17 @@ def instant(date: _dt.date) -> tuple:
     return ("instant", date)
 
 
-def over(date: _dt.date) -> tuple:
-    """The duration of a statement's flows: its start is not printed, so the distribution date's day."""
-    return ("duration", date, date)
+def period_start(compilation: Compilation) -> Optional[_dt.date]:
+    """When the period the report covers began, if its cover says (a 10-D's distribution period)."""
+    fields = compilation.cover.fields if compilation.cover is not None else {}
+    start, end = (_date(fields.get(name)) for name in ("distribution_period_start", "distribution_period_end"))
+    return start if start is not None and (end is None or start <= end) else None
+
+
+def over(date: _dt.date, start: Optional[_dt.date] = None) -> tuple:
+    """The duration of flows ending on `date`: from the period's start when the cover gives it,
+    else (statements print no start) the day itself, as an 8-K cover's period is its report date."""
+    return ("duration", start if start is not None and start <= date else date, date)
 
 
 def decimals(value: Decimal) -> str:
@@ -150,6 +158,7 @@ class Instance:
         self.units: set[str] = set()
         self.body: list[etree._Element] = []
         self.declared: dict[str, Declared] = {}  # extension elements by name
+        self.start = period_start(compilation)
 
     def qname(self, dim: str) -> str:
         if dim in DIMENSIONS:
@@ -209,7 +218,7 @@ class Instance:
         cik = cik_of(self.compilation)
         if cover is None and cik is None:
             return
-        context = self.context(entity, over(date), {})
+        context = self.context(entity, over(date, self.start), {})
         if cik is not None:
             self.item(f"{{{DEI}}}EntityCentralIndexKey", context, cik, "text")
         for name, field in (cover.fields.items() if cover is not None else ()):
@@ -230,11 +239,12 @@ class Instance:
     def statement(self, statement: Statement, entity, date) -> None:
         entity, where = entity
         if statement.title:
-            self.item(f"{{{NS}}}StatementTitle", self.context(entity, over(date), where), statement.title, "text")
+            self.item(f"{{{NS}}}StatementTitle", self.context(entity, over(date, self.start), where), statement.title,
+                      "text")
         for fact in statement.facts:
             if fact.concept is None:  # XBRL reports concepts: a figure the dictionary does not name has none
                 continue
-            period = over(date) if period_type(fact.concept) == "duration" else instant(date)
+            period = over(date, self.start) if period_type(fact.concept) == "duration" else instant(date)
             self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, period, {**where, **fact.dims}),
                       fact.value, fact.unit)
 
