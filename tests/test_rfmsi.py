@@ -18,7 +18,7 @@ from trustc.emitters.json import statement as statement_data
 from .conftest import FILINGS, ROOT
 from .helpers import HEADING_DIGITS, numeric_tokens, unaccounted_tokens
 
-LAYOUT_CODES = {"unparsed-line", "truncated-input", "bad-figure", "unplaced-figure", "page-sequence", "pool-mismatch"}
+LAYOUT_CODES = {"unparsed-line", "truncated-input", "bad-figure", "unplaced-figure", "unknown-label", "page-sequence", "pool-mismatch"}
 RFMSI = str((FILINGS / "rfmsi-conduit_8k_2000-12-26.excerpt.txt").relative_to(ROOT))
 
 

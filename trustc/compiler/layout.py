@@ -202,11 +202,6 @@ def complete(parser: InteractiveParser) -> Optional[Any]:
     return None
 
 
-def real(tokens) -> tuple[Token, ...]:
-    """Lines of the input, without the empty synthetic ones `complete` adds to close a cut-short structure."""
-    return tuple(t for t in tokens if t.value)
-
-
 def synthetic(kind: str, parser: InteractiveParser) -> Token:
     state = getattr(parser.lexer_thread, "state", None)
     last = getattr(state, "last_token", None)

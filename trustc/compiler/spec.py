@@ -28,7 +28,7 @@ from .columns import Column, spanning_columns
 from .concepts import tomllib
 from .cover import date_field, kind
 from .layout import Layout, LayoutResult
-from .tables import ClassTable, GroupTable, Items, Matrix, RowPattern, Tables, real
+from .tables import ClassTable, GroupTable, Items, Matrix, RowPattern, Tables
 
 # The rules of form8k.lark a statement layout %imports: the 8-K around the statement.
 FORM_RULES = ("cover", "items", "signatures", "exhibit_index")

@@ -16,7 +16,7 @@ import attrs
 from lark import Token
 
 from .ast import ClassBalance, Diagnostic, Fact, Span
-from .columns import Cell, Column, split_cells, stack_headers
+from .columns import Cell, Column, stack_headers
 from .concepts import concept
 from .diagnostics import warning
 from .numbers import NOT_AVAILABLE, NotAFigure, parse_boolean, parse_date, parse_number
@@ -80,16 +80,6 @@ class FactBuilder:
     def unplaced(self, cell: Cell, line: int, why: str) -> None:
         self.diagnostics.append(warning("unplaced-figure", f"{cell.text!r} {why}", cell.span(line)))
 
-    def unknown_row(self, row: Token) -> None:
-        """A row whose label the layout does not know: the whole row is named, digits in its label too."""
-        text = row.value
-        start = len(text) - len(text.lstrip())
-        end = len(text.rstrip())
-        self.diagnostics.append(
-            warning("unknown-label", f"row {text.strip()!r} has a label this layout does not know; its figures are not facts",
-                    Span(row.line, start + 1, row.line, end + 1))
-        )
-
 
 @attrs.define
 class ClassRegistry:
@@ -129,7 +119,9 @@ def header_columns(tokens: Sequence[Token]) -> list[Column]:
 
 
 def row_cells(token: Token) -> tuple[Optional[Cell], list[Cell]]:
-    cells = split_cells(token.value)
-    if cells and not cells[0].is_figure:
-        return cells[0], cells[1:]
-    return None, cells
+    """A row's first cell as its label unless it is a figure, and the cells after it (kept for layout
+    plugins; the built-in layouts read rows through tables.Row)."""
+    from .tables import Row  # tables builds on this module
+
+    row = Row.split(token)
+    return row.label, row.values

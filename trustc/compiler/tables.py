@@ -80,8 +80,14 @@ class Row:
     values: list[Cell]
 
     @classmethod
-    def split(cls, token: Token, label: str = "first", cells=split_cells) -> "Row":
-        found, values = LABELS[label](cells(token.value), token.value)
+    def split(cls, token: Token, label: str = "first", cells=split_cells, skip: int = 0, value=is_value) -> "Row":
+        """`label`: "first" or "leading" (`value` says where a leading label stops); `skip`: cells at the
+        start of the line that belong to neither (a group name)."""
+        found_cells = cells(token.value)[skip:]
+        if label == "leading":
+            found, values = leading_label(found_cells, token.value, value)
+        else:
+            found, values = LABELS[label](found_cells, token.value)
         return cls(token, found, values)
 
     @property

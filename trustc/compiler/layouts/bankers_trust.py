@@ -28,10 +28,12 @@ from lark import Token, Transformer
 from ..ast import Field, Statement
 from ..columns import Cell, Column, assign, split_cells
 from ..layout import Layout, LayoutResult
-from ..numbers import parse_boolean
-from ..statement import ClassRegistry, FactBuilder, header_columns, norm
+from ..statement import header_columns, norm
+from .. import tables as engine
+from ..tables import Row, Tables, group_dim, key, real
 
-# Class tables: column title (stacked lines joined) -> concept.
+# Class tables: column title (stacked lines joined) -> concept. The distribution table's
+# labels declare the classes; a REMIC's TOTALS row is the REMIC as a whole (no class).
 CLASS_COLUMNS = {
     "distribution": {
         "original face value": "original_balance", "prior principal balance": "beginning_balance",
@@ -46,6 +48,8 @@ CLASS_COLUMNS = {
         "estimated next": "next_pass_through_rate",
     },
 }
+CLASS_TABLES = {kind: engine.ClassTable(columns, declares=kind == "distribution", totals="scope")
+                for kind, columns in CLASS_COLUMNS.items()}
 # PRIOR / CURRENT class tables: table title -> {column -> concept}.
 PERIOD_TABLES = {
     "accrued certificate interest": {
@@ -104,7 +108,7 @@ GROUP_ROWS = {
     },
 }
 # Single-figure lines: deal-level facts.
-DEAL_ITEMS = {
+DEAL_ITEMS = engine.Items(label="leading", labels={
     "capitalized interest deposit for certificate account": "capitalized_interest_deposit",
     "prefunding deposit for certificate account": "prefunding_deposit",
     "total remittance due": "total_remittance_due",
@@ -113,7 +117,9 @@ DEAL_ITEMS = {
     "unpaid insured amounts and interest on the amounts": "unpaid_insured_amounts",
     "supplemental interest amount (paid)": "supplemental_interest_paid",
     "supplemental interest amount (remaining unpaid)": "supplemental_interest_unpaid",
-}
+})
+GROUP_TABLES = {title: engine.GroupTable(rows, label="leading") for title, rows in GROUP_ROWS.items()}
+NO_GROUP_TABLE = engine.GroupTable({}, label="leading")
 # Delinquency tables: row label -> concept, for the delinquent section and for the status sections.
 STATUS_ROWS = {
     "delinquent": {
@@ -133,7 +139,6 @@ PARTIES = {
     "factor information": "factor_information_phone",
 }
 CONTINUED = {"administrator": "administrator_address"}
-GROUP_NAME = re.compile(r"(FIXED|ADJ|ADJUSTABLE|ARM)\s+GROUP|GROUP\s+(\w+)|(TOTAL)", re.I)
 
 
 @attrs.frozen
@@ -262,21 +267,6 @@ class BankersTrustTransformer(Transformer):
     notice = rules = page_footer = heading = exhibit_title
 
 
-def is_value(cell: Cell) -> bool:
-    return cell.is_figure or parse_boolean(cell.text) is not None
-
-
-def label_and_values(token: Token, skip: int = 0) -> tuple[Optional[Cell], list[Cell]]:
-    """A row's label is every cell before its first figure ("TOTAL  PRINCIPAL" is one label)."""
-    cells = split_cells(token.value)[skip:]
-    count = next((i for i, c in enumerate(cells) if is_value(c)), len(cells))
-    if count == 0:
-        return None, cells
-    head = cells[:count]
-    start, end = head[0].start, head[-1].end
-    return Cell(token.value[start:end], start, end), cells[count:]
-
-
 def titled_columns(token: Token) -> tuple[str, list[Column]]:
     """"SOURCES OF PRINCIPAL   FIXED GROUP   ADJ GROUP   TOTAL": the title and the columns after it."""
     cells = split_cells(token.value)
@@ -285,25 +275,11 @@ def titled_columns(token: Token) -> tuple[str, list[Column]]:
     return cells[0].text, [Column(c.text, c.start, c.end) for c in cells[1:]]
 
 
-def group_dim(name: str) -> Optional[str]:
-    m = GROUP_NAME.fullmatch(name.strip())
-    if not m:
-        return None
-    if m.group(1):
-        return m.group(1).lower()
-    return m.group(2) if m.group(2) else "total"
-
-
-def table_key(title: str) -> str:
-    return norm(title).rstrip(":").strip()
-
-
 @attrs.define
 class BankersTrustAssembler:
-    facts: FactBuilder = attrs.field(factory=FactBuilder)
-    classes: ClassRegistry = attrs.field(factory=ClassRegistry)
+    tables: Tables = attrs.field(factory=Tables)
     title: Optional[PageTitle] = None
-    remic: Optional[str] = None
+    remic: dict = attrs.field(factory=dict)  # the class tables' context: the REMIC of the page
     group_columns: list[Column] = attrs.field(factory=list)
     status_columns: list[Column] = attrs.field(factory=list)
     status: str = "delinquent"
@@ -312,74 +288,38 @@ class BankersTrustAssembler:
         if self.title is None:
             self.title = piece
         words = piece.remic.value.split() if piece.remic is not None else []
-        self.remic = words[-1] if words else None
-
-    def class_dims(self, name: Optional[str]) -> dict:
-        dims = {"class": name} if name else {}
-        return {**dims, "remic": self.remic} if self.remic else dims
+        self.remic = {"remic": words[-1]} if words else {}
 
     def class_table(self, piece: ClassTable) -> None:
-        columns = header_columns(piece.headers)
-        if columns and norm(columns[0].name) == "class":
-            columns = columns[1:]
-        known = CLASS_COLUMNS[piece.kind]
-        for row in piece.rows:
-            cells = split_cells(row.value)
-            if not cells:
-                continue  # an empty synthetic row: it closed a table the input cut short
-            label, values = cells[0], cells[1:]
-            if piece.kind == "distribution":
-                name = self.classes.declare(label.text)
-            else:
-                name = self.classes.resolve(label.text) or self.classes.declare(label.text)
-            self.class_cells(known, name, label, values, columns, row, record=True)
-        if piece.totals is not None:
-            label, values = label_and_values(piece.totals)
-            self.class_cells(known, None, label, values, columns, piece.totals, record=False)
-
-    def class_cells(self, known, name, label, values, columns, row: Token, record: bool) -> None:
-        for cell, column in assign(values, columns):
-            concept = known.get(norm(column.name)) if column else None
-            if concept is None:
-                self.facts.unplaced(cell, row.line, f"under column {column.name if column else ''!r} has no known meaning here")
-                continue
-            fact = self.facts.add(concept, column.name, cell, row.line, self.class_dims(name), label.span(row.line))
-            if record:
-                self.classes.record(name, fact)
+        self.tables.dims = self.remic  # class facts carry the REMIC; the parties on the same page do not
+        self.tables.class_table(CLASS_TABLES[piece.kind], piece.headers, piece.rows, piece.totals)
+        self.tables.dims = {}
 
     def period_table(self, piece: PeriodTable) -> None:
+        """Classes by row, PRIOR / CURRENT by column: the concept is the table's title and the column."""
         title, columns = titled_columns(piece.header)
-        known = PERIOD_TABLES.get(table_key(title), {})
-        for row in piece.rows:
-            label, values = label_and_values(row)
-            printed = re.sub(r"^CLASS\s+", "", label.text, flags=re.I) if label else ""
+        known = PERIOD_TABLES.get(key(title), {})
+        for row in (Row.split(t, "leading") for t in real(piece.rows)):
+            printed = re.sub(r"^CLASS\s+", "", row.label_text, flags=re.I)
             name = self.classes.resolve(printed) or self.classes.declare(printed) if printed else None
-            for cell, column in assign(values, columns):
-                concept = known.get(norm(column.name)) if column else None
-                if concept is None or name is None:
-                    self.facts.unplaced(cell, row.line, f"in {title!r} has no known meaning here")
-                    continue
-                fact = self.facts.add(concept, f"{title} {column.name}", cell, row.line, {"class": name},
-                                      label.span(row.line))
-                self.classes.record(name, fact)
+            if name is None:
+                self.tables.unknown(row, "its class is not known")
+                continue
+            self.tables.place(row, ((cell, known.get(key(column.name)) if column else None,
+                                     f"{title} {column.name}" if column else title, {"class": name})
+                                    for cell, column in assign(row.values, columns)), record=name)
+
+    @property
+    def classes(self):
+        return self.tables.classes
 
     def group_table(self, piece: GroupTable) -> None:
         if piece.continued:
             title = piece.header.value.strip()
         else:
             title, self.group_columns = titled_columns(piece.header)
-        known = GROUP_ROWS.get(table_key(title), {})
-        for row in piece.rows:
-            label, values = label_and_values(row)
-            key = table_key(label.text) if label else ""
-            concept = known.get(key)
-            for cell, column in assign(values, self.group_columns):
-                group = group_dim(column.name) if column else None
-                if concept is None or group is None:
-                    self.facts.unplaced(cell, row.line, f"in row {key or title!r} has no known meaning here")
-                    continue
-                self.facts.add(concept, label.text if label else title, cell, row.line, {"group": group},
-                               label.span(row.line) if label else None)
+        table = GROUP_TABLES.get(key(title), NO_GROUP_TABLE)
+        self.tables.group_table(table, self.group_columns, piece.rows, table.rows.get(""), title)
 
     def payment_columns(self, piece: PaymentColumns) -> None:
         columns = header_columns(piece.lines)
@@ -390,59 +330,48 @@ class BankersTrustAssembler:
         self.status = norm(piece.token.value).split()[0]
 
     def group_block(self, piece: GroupBlock) -> None:
+        """Rows are concepts, columns the payments-delinquent buckets; the first row names the group."""
         cells = split_cells(piece.first.value)
-        group = group_dim(cells[0].text) if cells else None  # the first row names the group
+        group = group_dim(Column(cells[0].text, 0, 0)) if cells else None
         section = "delinquent" if self.status == "delinquent" else "status"
-        rows = [(piece.first, *label_and_values(piece.first, skip=1))]
-        rows += [(row, *label_and_values(row)) for row in piece.rows]
-        for row, label, values in rows:
-            concept = STATUS_ROWS[section].get(table_key(label.text)) if label else None
-            for cell, column in assign(values, self.status_columns):
-                bucket = PAYMENT_BUCKETS.get(norm(column.name).split()[0]) if column else None
-                if concept is None or bucket is None or group is None:
-                    self.facts.unplaced(cell, row.line, f"in row {label.text if label else ''!r} has no known meaning here")
-                    continue
-                dims = {"group": group, "bucket": bucket}
-                if section == "status":
-                    dims["status"] = self.status
-                self.facts.add(concept, column.name, cell, row.line, dims, label.span(row.line))
+        rows = [Row.split(piece.first, "leading", skip=1)] + [Row.split(t, "leading") for t in real(piece.rows)]
+        status = {"status": self.status} if section == "status" else {}
+        for row in rows:
+            concept = STATUS_ROWS[section].get(key(row.label_text)) if row.label is not None else None
+            placed = []
+            for cell, column in assign(row.values, self.status_columns):
+                bucket = PAYMENT_BUCKETS.get(key(column.name).split()[0]) if column else None
+                known = concept is not None and bucket is not None and group is not None
+                placed.append((cell, concept if known else None, column.name if column else "",
+                               {"group": group, "bucket": bucket, **status}))
+            self.tables.place(row, placed)
 
     def deal_items(self, piece: DealItems) -> None:
-        for row in piece.lines:
-            label, values = label_and_values(row)
-            concept = DEAL_ITEMS.get(table_key(label.text)) if label else None
-            for cell in values:
-                if concept is None:
-                    self.facts.unplaced(cell, row.line, f"in row {row.value.strip()!r} has no known meaning")
-                else:
-                    self.facts.add(concept, label.text, cell, row.line, {}, label.span(row.line))
+        self.tables.items(DEAL_ITEMS, piece.lines)
 
     def parties(self, piece: Parties) -> None:
         placed: list[tuple[str, Cell]] = []  # (key, value cell) in print order, for continuation lines
         counts: dict[str, int] = {}
-        for row in piece.lines:
-            cells = split_cells(row.value)
+        for token in piece.lines:
+            cells = split_cells(token.value)
             index = 0
             while index < len(cells):
                 cell = cells[index]
                 if cell.text.endswith(":") and index + 1 < len(cells) and not cells[index + 1].text.endswith(":"):
                     value = cells[index + 1]
-                    self.party(PARTIES.get(table_key(cell.text)), cell.text, value, row.line, cell, {})
+                    self.party(PARTIES.get(key(cell.text)), Row(token, cell, [value]), cell.text, {})
                     placed.append((cell.text, value))
                     index += 2
                     continue
                 above = next((k for k, c in reversed(placed) if c.overlaps(cell.start, cell.end)), "")
-                concept = CONTINUED.get(table_key(above))
+                concept = CONTINUED.get(key(above))
                 counts[concept] = counts.get(concept, 0) + 1
-                self.party(concept, above, cell, row.line, None, {"line": str(counts[concept])})
+                self.party(concept, Row(token, None, [cell]), above, {"line": str(counts[concept])})
                 placed.append((above, cell))
                 index += 1
 
-    def party(self, concept, label, cell: Cell, line: int, label_cell: Optional[Cell], dims) -> None:
-        if concept is None:
-            self.facts.unplaced(cell, line, f"after {label!r} has no known meaning in the parties block")
-            return
-        self.facts.add(concept, label, cell, line, dims, label_cell.span(line) if label_cell else None)
+    def party(self, concept: Optional[str], row: Row, label: str, dims: dict) -> None:
+        self.tables.place(row, [(row.values[0], concept, label, dims)])
 
 
 class BankersTrust(Layout):
@@ -468,17 +397,17 @@ class BankersTrust(Layout):
         }
         for piece in pieces:
             handlers[type(piece)](piece)
-        if build.title is None and not build.facts.facts:
+        if build.title is None and not build.tables.facts.facts:
             return result
         lines = build.title.lines if build.title else ()
         title = " / ".join(t.value.strip() for t in lines)
         if build.title is not None:
             title = " / ".join(filter(None, (title, "STATEMENT TO CERTIFICATEHOLDERS")))
         series = re.search(r"SERIES\s+(\S+)", title, re.I)
-        date = next((f for f in build.facts.facts if f.concept == "distribution_date" and f.value is not None), None)
+        date = next((f for f in build.tables.facts.facts if f.concept == "distribution_date" and f.value is not None), None)
         result.statements.append(
             Statement(self.id, title, Field(date.value, date.raw, date.span) if date else None,
-                      build.classes.balances(), tuple(build.facts.facts), series=series.group(1) if series else None)
+                      build.tables.classes.balances(), tuple(build.tables.facts.facts), series=series.group(1) if series else None)
         )
-        result.diagnostics.extend(build.facts.diagnostics)
+        result.diagnostics.extend(build.tables.facts.diagnostics)
         return result

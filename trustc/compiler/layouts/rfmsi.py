@@ -27,7 +27,9 @@ from ..columns import Cell, Column, assign, is_figure, split_cells, stack_header
 from ..diagnostics import warning
 from ..layout import Layout, LayoutResult
 from ..numbers import parse_date
-from ..statement import ClassRegistry, FactBuilder, header_columns, norm
+from ..statement import header_columns, norm
+from .. import tables as engine
+from ..tables import Row, Tables, key, real
 
 # Column titles of the class tables, stacked over their header lines.
 SUMMARY_COLUMNS = {
@@ -50,8 +52,9 @@ PER_1000_COLUMNS = {
     "deferred interest": "deferred_interest_per_1000",
     "ending balance factor": "ending_balance_per_1000",
 }
-TOTAL = "Total"
 UNNAMED = "(unnamed)"  # a class key must not be empty: the normalized statement reads classes back by it
+SUMMARY = engine.ClassTable(SUMMARY_COLUMNS, unnamed=UNNAMED)
+PER_1000 = engine.ClassTable(PER_1000_COLUMNS, unnamed=UNNAMED)
 
 # Single-figure items of the additional information page, keyed by the whole
 # label (the lines of a multi-line label joined by a space), lower case, without
@@ -136,18 +139,6 @@ def cells(text: str) -> list[Cell]:
 
 def is_value(text: str) -> bool:
     return is_figure(text) or text.startswith("*")  # "***.******** %": a field too narrow for its figure
-
-
-def label_and_values(text: str) -> tuple[Optional[Cell], list[Cell]]:
-    """The label (every leading cell that is not a figure, as one cell) and the figures after it."""
-    found = cells(text)
-    count = 0
-    while count < len(found) and not is_value(found[count].text):
-        count += 1
-    if count == 0:
-        return None, found
-    first, last = found[0], found[count - 1]
-    return Cell(text[first.start : last.end], first.start, last.end), found[count:]
 
 
 def whole_line(token: Token) -> Span:
@@ -278,54 +269,22 @@ class RFMSITransformer(Transformer):
 
 @attrs.define
 class PoolAssembler:
-    facts: FactBuilder = attrs.field(factory=FactBuilder)
-    classes: ClassRegistry = attrs.field(factory=ClassRegistry)
-    row_names: list[Optional[str]] = attrs.field(factory=list)
+    tables: Tables = attrs.field(factory=Tables)
     section: Optional[str] = None
     distribution_date: Optional[Field] = None
 
+    @property
+    def facts(self):
+        return self.tables.facts
+
+    @property
+    def classes(self):
+        return self.tables.classes
+
     # -- page 1 (and 2): class tables and dates ------------------------------
     def class_table(self, table: ClassTable) -> None:
-        columns = header_columns(table.headers)
-        known = SUMMARY_COLUMNS if table.section == "summary" else PER_1000_COLUMNS
-        cusip = next((c for c in columns if norm(c.name) == "cusip"), None)
-        data = [(c, known.get(norm(c.name))) for c in columns if norm(c.name) != "class"]
-        names: list[Optional[str]] = []
-        for index, row in enumerate(table.rows):
-            found = cells(row.value)
-            label = None
-            if found and not is_figure(found[0].text) and not (cusip and found[0].overlaps(cusip.start, cusip.end)):
-                label = found.pop(0)
-            name = self.row_class(index, label, len(table.rows))
-            names.append(name)
-            self.class_cells(name, label, found, data, row)
-        if table.totals is not None:
-            self.class_cells(self.classes.declare(TOTAL), None, cells(table.totals.value), data, table.totals)
-        if any(n is not None for n in names):
-            self.row_names = names
-
-    def row_class(self, index: int, label: Optional[Cell], count: int) -> Optional[str]:
-        if label is not None:
-            return self.classes.resolve(label.text) or self.classes.declare(label.text)
-        if index < len(self.row_names):
-            return self.row_names[index]
-        if count == 1 and not self.classes.order:  # the one class of a pool that prints no class name
-            name = self.classes.declare(UNNAMED)
-            self.classes.printed[name].append("")
-            return name
-        return None
-
-    def class_cells(self, name, label, values, data, row: Token) -> None:
-        label_span = label.span(row.line) if label else None
-        concepts = dict((id(c), concept) for c, concept in data)
-        for cell, column in assign(values, [c for c, _concept in data]):
-            concept = concepts.get(id(column))
-            if concept is None or name is None:
-                title = column.name if column else ""
-                self.facts.unplaced(cell, row.line, f"under column {title!r} has no known meaning here")
-                continue
-            fact = self.facts.add(concept, column.name, cell, row.line, {"class": name}, label_span)
-            self.classes.record(name, fact)
+        spec = SUMMARY if table.section == "summary" else PER_1000
+        self.tables.class_table(spec, table.headers, table.rows, table.totals, cells=cells)
 
     def dates(self, piece: Matrix) -> None:
         for token in piece.rows:
@@ -340,7 +299,8 @@ class PoolAssembler:
     # -- the additional information page -------------------------------------
     def item(self, piece: Item) -> None:
         token = piece.token
-        label, values = label_and_values(token.value)
+        row = Row.split(token, "leading", cells, value=is_value)
+        label, values = row.label, row.values
         if piece.labels or not token.value[:1].isspace():
             self.section = None  # an unindented label leaves the heading's section
         words = [t.value.strip() for t in piece.labels] + [label.text if label else ""]
@@ -350,11 +310,11 @@ class PoolAssembler:
         if piece.labels and label is not None:
             first = piece.labels[0]
             span = Span(first.line, len(first.value) - len(first.value.lstrip()) + 1, token.line, label.end + 1)
+        if meaning is None:
+            self.tables.unknown(row, f"item {text!r} has no known meaning")
+            return
+        concept, dims = meaning
         for cell in values:
-            if meaning is None:
-                self.facts.unplaced(cell, token.line, f"in item {text!r} has no known meaning")
-                continue
-            concept, dims = meaning
             fact = self.facts.add(concept, text, cell, token.line, dims, span)
             owner = self.classes.resolve(dims["class"]) if "class" in dims else None
             if owner is not None and concept == "next_pass_through_rate":
@@ -403,18 +363,17 @@ class PoolAssembler:
             columns = header_columns(piece.headers)
         if piece.kind == "delinquencies":
             columns = [c for c in columns if norm(c.name) in DELINQUENCY_COLUMNS]
-        for row in piece.rows:
-            label, values = label_and_values(row.value)
-            text = label.text if label else ""
-            label_span = label.span(row.line) if label else None
-            meaning = self.row_meaning(piece.kind, " ".join(text.split()).rstrip(" :").lower())
-            for cell, column in assign(values, columns):
-                named = self.column_meaning(piece.kind, meaning, column)
-                if named is None:
-                    self.facts.unplaced(cell, row.line, f"in row {text!r} has no known meaning here")
-                    continue
-                concept, dims = named
-                self.facts.add(concept, text, cell, row.line, dims, label_span)
+        for token in real(piece.rows):
+            row = Row.split(token, "leading", cells, value=is_value)
+            meaning = self.row_meaning(piece.kind, key(row.label_text))
+            if meaning is None:
+                self.tables.unknown(row, f"label {row.label_text!r} has no known meaning here")
+                continue
+            placed = []
+            for cell, column in assign(row.values, columns):
+                concept, dims = self.column_meaning(piece.kind, meaning, column) or (None, {})
+                placed.append((cell, concept, row.label_text if concept else (column.name if column else ""), dims))
+            self.tables.place(row, placed)
 
     @staticmethod
     def row_meaning(kind: str, key: str) -> Optional[dict]:
