@@ -27,6 +27,7 @@ from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
 from .diagnostics import error, unparsed_line
 from .lines import build_parser
 from .source import LineView
+from .tables import real  # noqa: F401  (layouts import it from here too: one definition, in tables)
 
 _REGISTRY: dict[str, type["Layout"]] = {}
 _LOADED = False
