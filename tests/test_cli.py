@@ -199,3 +199,9 @@ def test_check_escapes_control_characters_in_source_lines(capsys, tmp_path, refe
     assert status == 1 and "error[unparsed-line]" in out
     assert "\x1b" not in out and "\x07" not in out
     assert "stray \\x1b[2J\\x1b]0;pwned\\x07 text 12" in out
+
+
+def test_o_dash_is_stdout(capsys, tmp_path, reference_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(capsys, "compile", str(REFERENCE), "-t", "csv", "-o", "-")
+    assert out.startswith("concept,label,value") and os.listdir(tmp_path) == []

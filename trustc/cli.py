@@ -94,6 +94,8 @@ def _emitter_for(args):
 
 def cmd_compile(args) -> int:
     _check_format(args.format)
+    if args.output == "-":  # pandoc's `-o -`: stdout
+        args.output = None
     emitter = _emitter_for(args)
     if args.output and is_folder(args.output):
         return _compile_batch(args, emitter)
