@@ -21,6 +21,7 @@ EXPECTED = {
     "aames-1998-c_8k_1998-12-15.sgml.txt": ["form-8k", "bankers-trust"],
     "absc-2003-he2_8k_2003-12-15.txt": ["us-bank"],
     "rfmsi-conduit_8k_2000-12-26.excerpt.txt": ["form-8k", "rfmsi"],
+    "cgcmt-2016-p5_10-d_2025-01-13.html.txt": ["form-8k", "cmbs-crefc"],
 }
 FILINGS = sorted(str(p.relative_to(ROOT)) for p in (CORPUS / "filings").iterdir())
 PARTIAL = sorted(str(p.relative_to(ROOT)) for p in (CORPUS / "partial").iterdir())

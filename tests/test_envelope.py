@@ -396,6 +396,7 @@ def test_sec_header_details():
         "file_number": "000-19400",
         "items": "Other events",
         "sec_act": "1934 Act",
+        "acceptance_datetime": datetime.datetime(2003, 2, 18, 14, 46, 10),
     }
     assert [values(n) for n in envelope.former_names] == [
         {"name": "OLD NAME ONE", "date_changed": datetime.date(1992, 7, 3)},
@@ -404,7 +405,6 @@ def test_sec_header_details():
     # The second filer's lines have no place: reported, never merged into the first.
     assert envelope.addresses == {}
     assert unknown == {
-        "<ACCEPTANCE-DATETIME>20030218144610",
         "CONFORMED PERIOD OF REPORT:\t20031332",  # not a date
         "FORM TYPE:\t\t8-K/A",  # contradicts CONFORMED SUBMISSION TYPE
         "FILER:",

@@ -137,6 +137,7 @@ class Document:
     first_line: int
     last_line: int
     layout: Optional[str]
+    content: str = "text"  # "text", or "html" for a document trustc rendered to text lines first
 
 
 @frozen

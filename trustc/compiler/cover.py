@@ -431,4 +431,9 @@ class CoverReader:
 
 def assemble_cover(lines) -> Cover:
     """The cover page's fields from its lines (a CoverLines piece or any iterable of line tokens)."""
-    return CoverReader(getattr(lines, "tokens", lines)).read()
+    from .cover10d import assemble_10d_cover, is_10d_cover
+
+    tokens = list(getattr(lines, "tokens", lines))
+    if is_10d_cover(tokens):
+        return assemble_10d_cover(tokens)
+    return CoverReader(tokens).read()

@@ -9,6 +9,7 @@ import attrs
 from .ast import Compilation, Cover, Diagnostic, Document, Signature, SourceInfo, Span, Statement, UnparsedLine
 from .checks import check_statements
 from .diagnostics import MAX_LINE_ERRORS, error, unparsed_line
+from .html import Rendering, is_html, relocate, render
 from .layout import Detection, detect, get_layout, layouts
 from .source import LineView, NotText, SourceText, decode, read_path
 
@@ -42,6 +43,37 @@ class LayoutChoice:
     document: Document
     detection: Optional[Detection]  # the chosen layout's evidence, or the best guess when none is chosen
     forced: bool
+    # An HTML document: `view` holds its rendered text lines; this maps them back to the file.
+    rendering: Optional[Rendering] = None
+
+
+HTML_SNIFF_LINES = 40
+
+
+def document_view(source: SourceText, first: int, last: int, filename: Optional[str] = None):
+    """The lines a layout reads for lines first..last of the file: as they are, or an HTML document rendered.
+
+    Returns (view, rendering); rendering is None for a text document.
+    """
+    head = "\n".join(source.lines[first - 1 : min(last, first + HTML_SNIFF_LINES - 1)])
+    if not is_html(head, filename):
+        return source.view(first, last), None
+    try:
+        rendering = render("\n".join(source.lines[first - 1 : last]), first)
+    except Exception:  # a bug in the renderer: the layouts still read the document, as the text it is
+        return source.view(first, last), None
+    return LineView(rendering.lines, 1, len(rendering.lines)), rendering
+
+
+def _source_evidence(detection: Optional[Detection], rendering: Optional[Rendering]) -> Optional[Detection]:
+    """Evidence names rendered lines of an HTML document: name the file's lines instead."""
+    if detection is None or rendering is None:
+        return detection
+    import re
+
+    moved = tuple(re.sub(r"^line (\d+)", lambda m: f"line {rendering.source_line(int(m.group(1)))}", e)
+                  for e in detection.evidence)
+    return attrs.evolve(detection, evidence=moved)
 
 
 def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> list[LayoutChoice]:
@@ -49,7 +81,8 @@ def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> 
     choices = []
     for index, piece in enumerate(slices):
         first, last = (piece.first_line, piece.last_line) if piece is not None else (1, len(source.lines))
-        view = source.view(first, last)
+        filename = piece.filename.value if piece is not None and piece.filename is not None else None
+        view, rendering = document_view(source, first, last, filename)
         if not any(text.strip() for _n, text in view):
             continue
         if format is not None:
@@ -64,8 +97,10 @@ def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> 
                 generic = layouts()[GENERIC].assess(view)
                 if generic.confidence > 0:
                     detection, layout_id = generic, GENERIC
-        choices.append(LayoutChoice(index, view, _document_meta(piece, first, last, layout_id), detection,
-                                    format is not None))
+        meta = attrs.evolve(_document_meta(piece, first, last, layout_id),
+                            content="html" if rendering is not None else "text")
+        choices.append(LayoutChoice(index, view, meta, _source_evidence(detection, rendering),
+                                    format is not None, rendering))
     return choices
 
 
@@ -138,7 +173,7 @@ class CompilationStream:
         if meta.layout is None:
             self.diagnostics.append(error("unknown-layout", f"lines {meta.first_line}-{meta.last_line}: no registered "
                                           "layout recognises this document", Span(meta.first_line, 1, meta.first_line, 1)))
-            self._unparsed_whole(view)
+            self._unparsed_whole(view, choice.rendering)
             return
         # A document's diagnostics keep the order of a one-piece compile: the parser's, the layout's, the checks'.
         parsed: list[Diagnostic] = []
@@ -149,13 +184,19 @@ class CompilationStream:
             try:
                 outcome = layout.parse(piece)
                 result = layout.assemble(outcome.pieces, piece)
+                if choice.rendering is not None:  # spans of rendered lines back onto the HTML source
+                    outcome = attrs.evolve(outcome, unparsed=relocate(outcome.unparsed, choice.rendering),
+                                           diagnostics=relocate(outcome.diagnostics, choice.rendering))
+                    result = relocate(result, choice.rendering)
                 statements = [s if s.document is not None else _with_document(s, choice.index)
                               for s in result.statements]
                 found = check_statements(statements)
             except Exception as exc:  # a compiler bug must cost one document (or statement), not the file or the batch
-                self.diagnostics.append(error("internal-error", f"lines {piece.first}-{piece.last}: {meta.layout} "
-                                              f"failed: {type(exc).__name__}: {exc}", Span(piece.first, 1, piece.first, 1)))
-                self._unparsed_whole(piece)
+                first = piece.first if choice.rendering is None else choice.rendering.source_line(piece.first)
+                last = piece.last if choice.rendering is None else choice.rendering.source_line(piece.last)
+                self.diagnostics.append(error("internal-error", f"lines {first}-{last}: {meta.layout} "
+                                              f"failed: {type(exc).__name__}: {exc}", Span(first, 1, first, 1)))
+                self._unparsed_whole(piece, choice.rendering)
                 continue
             parsed.extend(outcome.diagnostics)
             assembled.extend(result.diagnostics)
@@ -169,11 +210,12 @@ class CompilationStream:
             yield CompiledPart(result.cover, statements, list(result.signatures))
         self.diagnostics.extend(parsed + assembled + checked)
 
-    def _unparsed_whole(self, view: LineView) -> None:
+    def _unparsed_whole(self, view: LineView, rendering: Optional[Rendering] = None) -> None:
         for number, text in view:
             if text.strip():
-                self.unparsed.append(UnparsedLine(number, text))
-                self._quiet.add(number)
+                line = rendering.source_line(number) if rendering is not None else number
+                self.unparsed.append(UnparsedLine(line, text))
+                self._quiet.add(line)
 
     def compilation(self, statements: Sequence[Statement] = ()) -> Compilation:
         """The Compilation, once `parts()` is exhausted, with the statements the caller kept."""

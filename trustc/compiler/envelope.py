@@ -98,6 +98,17 @@ def _date(raw: str):
     return _BAD
 
 
+def _timestamp(raw: str):
+    # <ACCEPTANCE-DATETIME>20250127174624: when EDGAR accepted the filing (Eastern time, as printed)
+    if len(raw) == 14 and _DIGITS.fullmatch(raw):
+        try:
+            return datetime.datetime(int(raw[:4]), int(raw[4:6]), int(raw[6:8]), int(raw[8:10]), int(raw[10:12]),
+                                     int(raw[12:]))
+        except ValueError:
+            return _BAD
+    return _BAD
+
+
 def _sic(raw: str):
     # "ASSET-BACKED SECURITIES [6189]" in the text header, "6189" in <ASSIGNED-SIC>.
     if raw.endswith("]"):
@@ -124,6 +135,13 @@ _SEC_HEADER_KEYS: dict[str, _KeyTable] = {
         "FILED AS OF DATE": ("filing_date", _date),
         "ITEM INFORMATION": ("items", _text),
         "DATE AS OF CHANGE": ("date_as_of_change", _date),
+        "ABS ASSET CLASS": ("abs_asset_class", _text),
+    },
+    # The `<TAG>value` lines EDGAR has written among the key lines of the header since the 10-D.
+    "tags": {
+        "ACCEPTANCE-DATETIME": ("acceptance_datetime", _timestamp),
+        "DEPOSITOR-CIK": ("depositor_cik", _text),
+        "SPONSOR-CIK": ("sponsor_cik", _text),
     },
     "company": {
         "COMPANY CONFORMED NAME": ("filer_name", _text),
@@ -132,6 +150,7 @@ _SEC_HEADER_KEYS: dict[str, _KeyTable] = {
         "IRS NUMBER": ("irs_number", _text),
         "STATE OF INCORPORATION": ("state_of_incorporation", _text),
         "FISCAL YEAR END": ("fiscal_year_end", _text),
+        "ORGANIZATION NAME": ("organization_name", _text),
     },
     "filing": {
         "FORM TYPE": ("form_type", _text),
@@ -277,8 +296,10 @@ class _Header:
             self.former.append({})
         return True
 
-    def key(self, number: int, key: str, raw: str, start: int) -> bool:
-        if self.entity is None:
+    def key(self, number: int, key: str, raw: str, start: int, tag: bool = False) -> bool:
+        if tag:
+            table, target = self.keys.get("tags", {}), self.fields
+        elif self.entity is None:
             table, target = self.keys["top"], self.fields
         elif self.entity == "filer" and self.section in ("company", "filing"):
             table, target = self.keys[self.section], self.fields
@@ -477,6 +498,8 @@ def read_envelope(source: SourceText) -> tuple[Optional[Envelope], list[Document
                     consumed.append(number)
                     state = "between"
                 elif tag is None and header.sec_header_line(number, text):
+                    consumed.append(number)
+                elif tag is not None and not closing and header.key(number, name, raw, start, tag=True):
                     consumed.append(number)
                 else:
                     unknown.append(number)

@@ -92,7 +92,7 @@ def to_data(c: Compilation) -> dict:
         }
         out["documents"] = [
             {"sequence": d.sequence, "type": d.type, "filename": d.filename, "description": d.description,
-             "first_line": d.first_line, "last_line": d.last_line, "layout": d.layout}
+             "first_line": d.first_line, "last_line": d.last_line, "layout": d.layout, "content": d.content}
             for d in c.documents
         ]
     out["cover"] = cover(c.cover)

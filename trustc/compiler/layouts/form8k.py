@@ -68,8 +68,9 @@ class Form8KTransformer(Transformer):
 ANSWER_SPLIT = re.compile(r"(?<=[:?])\s{2,}|(?<=\S)\s{2,}(?=\S+\.?\s*$)")
 
 
-ITEM = re.compile(r"\s*Item\s*(\d{1,2}(?:\.\d{1,2})?)(?:\([a-z]\))?[.:]?\s*(.*)", re.I)
-EXHIBIT = re.compile(r"\s*(?:EX-)?(\d{1,3}(?:\.\d{1,2})?)[.)]{0,2}\s+(.*\S)")
+ITEM = re.compile(r"\s*Item\s*(\d{1,2}[A-Z]?(?:\.\d{1,2})?)(?:\([a-z]\))?[.:]?\s*(.*)", re.I)
+EXHIBIT = re.compile(r"\s*(?:EX-|Exhibit\s+|\()?(\d{1,3}(?:\.\d{1,2})?)[.):]{0,2}\s+(.*\S)")
+PART = re.compile(r"\s*PART\s+(I|II|III|IV)\b")
 
 
 def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
@@ -77,12 +78,18 @@ def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]
     exhibits: list[dict] = []
     answer: Optional[dict] = None
     exhibit: Optional[dict] = None
+    part: Optional[str] = None
     for token in lines.tokens:
         k = kind(token)
-        if k in ("ITEM_HEADING", "EXHIBITS_HEADING", "EXHIBIT_INDEX_HEADING"):
+        if k == "PART_HEADING":
+            part = PART.match(token.value).group(1)
+            answer = None
+        elif k in ("ITEM_HEADING", "EXHIBITS_HEADING", "EXHIBIT_INDEX_HEADING"):
             m = ITEM.match(token.value)
             number, title = (m.group(1), m.group(2).strip()) if m else (None, token.value.strip())
             items.append({"item": number, "title": title, "text": [], "answers": [], "line": token.line})
+            if part is not None:  # a 10-D's Part I / Part II; an 8-K has none
+                items[-1]["part"] = part
             answer = exhibit = None
         elif k == "EXHIBIT_ENTRY":
             m = EXHIBIT.match(token.value)
@@ -132,7 +139,7 @@ def assemble_signatures(lines: SignatureLines) -> tuple[list[Signature], list[To
         if trailing:
             trailing.append(token)
         elif k in SIGNER_FIELDS:
-            colon = token.value.index(":")
+            colon = token.value.index(":") if ":" in token.value else token.value.index("/s/") + 2
             value = stripped_field(token, colon + 1)
             if value:
                 if k == "SIGNED_DATE":
