@@ -31,8 +31,8 @@ class Entity:
     facts: Mapping[str, Fact]  # the first figure printed for each concept
     repeats: tuple[Fact, ...]  # figures printed again for a concept already seen
 
-    @property
-    def dims(self) -> dict[str, str]:
+    @functools.cached_property
+    def dims(self) -> dict[str, str]:  # built once: every check asks it of every entity (read only)
         return dict(self.key)
 
     @property

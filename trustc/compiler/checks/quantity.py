@@ -9,6 +9,7 @@ combined tolerance of the two sides is rounding, not a finding.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Iterable, Optional
 
@@ -48,8 +49,12 @@ def printed(value: Decimal, exact: bool = False, truncated: bool = False) -> Qua
     """A printed figure: half a unit of its last digit, a whole one if it may be truncated."""
     exponent = value.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
-    tolerance = Decimal(0) if exact else (Decimal(1) if truncated else HALF).scaleb(-places)
-    return Quantity(value, tolerance, places)
+    return Quantity(value, _tolerance(places, exact, truncated), places)
+
+
+@functools.lru_cache(maxsize=None)  # a few dozen (places, exact, truncated) ever occur
+def _tolerance(places: int, exact: bool, truncated: bool) -> Decimal:
+    return Decimal(0) if exact else (Decimal(1) if truncated else HALF).scaleb(-places)
 
 
 def total(quantities: Iterable[Quantity]) -> Quantity:

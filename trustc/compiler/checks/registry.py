@@ -73,8 +73,8 @@ def arithmetic_for(statement: Statement) -> DecimalContext:
     The default 28 digits hold every real report; a 30-digit figure would be rounded
     in a sum, and `quantize` would raise InvalidOperation while printing it.
     """
-    digits = max((len(f.value.as_tuple().digits) + max(f.value.as_tuple().exponent, 0)
-                  for f in statement.facts if isinstance(f.value, Decimal) and f.value.is_finite()), default=0)
+    digits = max((len(t.digits) + max(t.exponent, 0) for t in (f.value.as_tuple() for f in statement.facts
+                  if isinstance(f.value, Decimal) and f.value.is_finite())), default=0)
     return DecimalContext(prec=max(getcontext().prec, digits + 12))  # sums of many figures stay exact
 
 
