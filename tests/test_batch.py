@@ -20,7 +20,7 @@ from trustc.cli import main
 from .conftest import CUT_SHORT, REFERENCE, ROOT
 
 FIELDS = {"path", "sha256", "bytes", "layouts", "status", "facts", "diagnostics", "errors", "unparsed",
-          "outputs", "elapsed_ms", "error", "trustc"}
+          "outputs", "elapsed_ms", "error", "trustc", "options"}
 
 
 def manifest(out: Path) -> list[dict]:
@@ -72,7 +72,7 @@ def test_manifest_has_one_line_per_input(inputs, tmp_path, capsys):
 
     gz = records["reference.txt.gz"]
     assert (gz["status"], gz["sha256"], gz["facts"]) == ("ok", ref["sha256"], ref["facts"])
-    assert gz["outputs"] == ["reference-2.json"]  # same stem: not overwritten
+    assert gz["outputs"] == ["sub/reference.json"]  # its folder is kept: not overwritten
 
     binary = records["image.bin"]
     assert binary["status"] == "failed" and binary["error"].startswith("not-text:")
@@ -109,11 +109,11 @@ def test_resume_skips_only_what_is_done(inputs, tmp_path):
 
     # changed bytes, or a deleted output, mean compiling again
     (inputs / "reference.txt").write_bytes(REFERENCE.read_bytes().replace(b"15-Dec-03", b"15-Jan-04"))
-    os.unlink(out / "reference-2.json")
+    os.unlink(out / "sub" / "reference.json")
     third = batch.run([str(inputs)], str(out), jobs=1, resume=True)
     assert (third.total, third.resumed) == (4, 1)  # only empty.txt was untouched and done
     assert json.loads((out / "reference.json").read_text())["statements"][0]["distribution_date"] == "2004-01-15"
-    assert (out / "reference-2.json").exists()
+    assert (out / "sub" / "reference.json").exists()
 
 
 def test_resume_reads_a_torn_journal(inputs, tmp_path):

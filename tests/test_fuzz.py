@@ -124,9 +124,9 @@ BYTE_OPS = ["flip", "insert", "delete", "duplicate", "cut", "line-swap", "line-d
 def mutated_corpus_bytes(draw):
     """A corpus file as a damaged download looks: bytes flipped, inserted, deleted, duplicated, cut; lines moved."""
     data = bytearray(CORPUS_BYTES[draw(st.sampled_from(CORPUS_FILES))])
-    if len(data) > 24_000:  # one case stays fast: a window of the big submissions, cut at line starts
-        start = data.rfind(b"\n", 0, draw(st.integers(0, len(data) - 24_000))) + 1
-        data = data[start : start + 24_000]
+    if len(data) > 12_000:  # one case stays fast: a window of the big submissions, cut at line starts
+        start = data.rfind(b"\n", 0, draw(st.integers(0, len(data) - 12_000))) + 1
+        data = data[start : start + 12_000]
     for _ in range(draw(st.integers(1, 8))):
         op = draw(st.sampled_from(BYTE_OPS))
         i = draw(st.integers(0, max(len(data) - 1, 0)))

@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 from . import __version__
 from .compiler.ast import Compilation, Diagnostic
 from .compiler.driver import CompileError, compile_file, stream_source
+from .compiler.source import MAX_BYTES
 from .batch import walk as _inputs
 from .terminal import printable
 
@@ -102,7 +103,7 @@ def cmd_compile(args) -> int:
     needing = [flag for name, flag in BATCH_OPTIONS if getattr(args, name)]
     if needing:
         raise UsageError(f"{', '.join(needing)} need{'s' if len(needing) == 1 else ''} an output folder: -o DIR/")
-    inputs = list(_inputs(args.paths))
+    inputs = list(_inputs(args.paths, _selection(args)))
     if not inputs:
         raise UsageError("no input files found")
     if getattr(emitter, "needs_directory", False):
@@ -141,7 +142,7 @@ class _Compiled:
     def __iter__(self):
         for path in self.inputs:
             try:
-                compilation = compile_file(path, format=self.args.format)
+                compilation = compile_file(path, format=self.args.format, max_bytes=self.args.max_bytes)
             except CompileError as exc:
                 print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
                 self.failed += 1
@@ -200,7 +201,7 @@ def _compile_batch(args, emitter) -> int:
     """With -o: every input through the batch runner (pool or Dask), with a manifest."""
     from . import batch
 
-    if not any(True for _ in _inputs(args.paths)):
+    if not any(True for _ in batch.scan(args.paths, _selection(args))):
         raise UsageError("no input files found")
     show = not args.quiet and sys.stderr.isatty()
 
@@ -210,8 +211,9 @@ def _compile_batch(args, emitter) -> int:
     def trouble(record):  # the details are in the output file; the manifest has the counts
         if args.quiet:
             return
-        if record["status"] == "failed":
-            print(f"{record['path']}: error: {record['error']}", file=sys.stderr)
+        if record["status"] in ("failed", "skipped"):
+            print(f"{record['path']}: {'error' if record['status'] == 'failed' else 'skipped'}: {record['error']}",
+                  file=sys.stderr)
         else:
             print(f"{record['path']}: {record['errors']} error diagnostic(s), {record['unparsed']} unparsed line(s)",
                   file=sys.stderr)
@@ -219,14 +221,15 @@ def _compile_batch(args, emitter) -> int:
     try:
         summary = batch.run(args.paths, args.output, to=args.to, format=args.format, jobs=args.jobs,
                             resume=args.resume, progress=show, scheduler=args.scheduler, dask=args.dask,
-                            on_trouble=trouble)
+                            on_trouble=trouble, max_bytes=args.max_bytes, selection=_selection(args))
     except (RuntimeError, OSError) as exc:
         raise UsageError(str(exc)) from None
     if not args.quiet:
         print(f"{summary.total} files: {summary.ok} ok, {summary.diagnostics} with error diagnostics, "
-              f"{summary.failed} failed ({summary.resumed} already done); "
+              f"{summary.failed} failed{f', {summary.skipped} skipped' if summary.skipped else ''} "
+              f"({summary.resumed} already done); "
               f"manifest: {os.path.join(args.output, batch.MANIFEST)}", file=sys.stderr)
-    if summary.failed:
+    if summary.failed or not summary.ok + summary.diagnostics:  # a failure, or nothing compiled (all skipped)
         return EXIT_NOTHING
     return EXIT_ERRORS if summary.diagnostics else EXIT_OK
 
@@ -240,6 +243,24 @@ def _selected(args):
     """Which diagnostics `check` reports: --select keeps only those codes, --ignore drops these."""
     select, ignore = _codes(args.select), _codes(args.ignore)
     return lambda d: (not select or d.code in select) and d.code not in ignore
+def _selection(args):
+    from .batch import Selection
+
+    return Selection(tuple(getattr(args, "include", None) or ()), tuple(getattr(args, "exclude", None) or ()),
+                     getattr(args, "follow_symlinks", False))
+
+
+def _byte_size(text: str) -> int:
+    """--max-bytes: 256M, 1G, 500k or a number of bytes."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    text = text.strip().lower().removesuffix("b").removesuffix("i")
+    try:
+        value = int(text[:-1]) * units[text[-1]] if text and text[-1] in units else int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (for example 256M, 1G, 500000)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
 
 
 def cmd_check(args) -> int:
@@ -423,6 +444,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with -o DIR/: skip inputs the manifest shows as compiled from the same bytes by this trustc")
     p.add_argument("--scheduler", metavar="ADDRESS", help="with -o DIR/: run on the Dask cluster at ADDRESS (tcp://host:8786)")
     p.add_argument("--dask", action="store_true", help="with -o DIR/: run on a local Dask cluster")
+    p.add_argument("--max-bytes", type=_byte_size, default=MAX_BYTES, metavar="SIZE",
+                   help="refuse an input larger than SIZE, a .gz once inflated (default 256M)")
+    p.add_argument("--include", action="append", metavar="GLOB",
+                   help="in folders, read only files matching GLOB (a name, or a path with /); repeatable")
+    p.add_argument("--exclude", action="append", metavar="GLOB", help="in folders, skip files matching GLOB; repeatable")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="read symlinks in folders that lead outside the folder (skipped by default)")
     p.set_defaults(func=cmd_compile)
 
     p = sub.add_parser("check", help="compile filings and report where their arithmetic does not add up",
@@ -477,6 +505,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        print("trustc: error: out of memory (--max-bytes limits how large an input may be)", file=sys.stderr)
+        return EXIT_NOTHING
     except Exception as exc:  # never a traceback: an internal error is reported as one
         print(f"trustc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_NOTHING

@@ -11,7 +11,7 @@ from .checks import check_statements
 from .diagnostics import MAX_LINE_ERRORS, error, unparsed_line
 from .html import Rendering, is_html, relocate, render
 from .layout import Detection, detect, get_layout, layouts
-from .source import LineView, NotText, SourceText, decode, read_path
+from .source import MAX_BYTES, LineView, NotText, Refused, SourceText, decode, read_path
 
 MIN_CONFIDENCE = 0.2
 GENERIC = "generic"  # the layout of a document no other layout claims (layouts/generic.py)
@@ -298,17 +298,30 @@ def compile_text(text: str, name: Optional[str] = None, format: Optional[str] = 
     return compile_source(source, format)
 
 
-def read_source(path: "str | os.PathLike[str]") -> SourceText:
+def read_source(path: "str | os.PathLike[str]", max_bytes: int = MAX_BYTES) -> SourceText:
     """Read one file to compile. Raises CompileError when there is nothing to compile."""
     path = os.fspath(path)
     try:
-        return read_path(path)
+        return read_path(path, max_bytes)
     except NotText as exc:
         raise CompileError(error("not-text", str(exc)), path) from None
+    except Refused as exc:
+        raise CompileError(error(exc.code, str(exc)), path) from None
+    except MemoryError:
+        raise CompileError(error("out-of-memory", f"{path}: out of memory reading it; --max-bytes sets how large "
+                                 "an input may be"), path) from None
     except OSError as exc:
-        raise CompileError(error("unreadable", f"{path}: {exc.strerror or exc}"), path) from None
+        raise CompileError(error(os_error_code(exc), f"{path}: {exc.strerror or exc}"), path) from None
 
 
-def compile_file(path: "str | os.PathLike[str]", format: Optional[str] = None) -> Compilation:
+def os_error_code(exc: OSError, otherwise: str = "unreadable") -> str:
+    """What a failed read or write says to a user: a full disk or a permission is named as such."""
+    import errno
+
+    return {errno.ENOSPC: "disk-full", errno.EDQUOT: "disk-full", errno.EACCES: "permission-denied",
+            errno.EPERM: "permission-denied", errno.EROFS: "read-only-filesystem"}.get(exc.errno, otherwise)
+
+
+def compile_file(path: "str | os.PathLike[str]", format: Optional[str] = None, max_bytes: int = MAX_BYTES) -> Compilation:
     """Compile one file. Raises CompileError when there is nothing to compile."""
-    return compile_source(read_source(path), format)
+    return compile_source(read_source(path, max_bytes), format)

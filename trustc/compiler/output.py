@@ -24,15 +24,37 @@ def safe_stem(name: str) -> str:
     return stem[:200]
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask sets it; threads would see the change)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # pragma: no cover - no /proc: the old way, briefly racy
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_open(path: str, mode: str = "w") -> Iterator[IO]:
-    """A file to write as output is made; it replaces `path` when the block ends, and vanishes if it fails."""
+    """A file to write as output is made; it replaces `path` when the block ends, and vanishes if it fails.
+
+    Whole or not at all: a temporary beside it, on disk (fsync), then renamed over it.
+    The file gets the mode a plain open() would give it (0666 less the umask), not
+    the temporary's 0600, so colleagues and workers under another user can read it.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path)[-40:])
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
             yield handle
+            handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

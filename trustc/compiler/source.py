@@ -128,16 +128,66 @@ def split_lines(text: str) -> tuple[list[str], bool]:
     return lines, ends_with_newline
 
 
-def read_path(path: str) -> SourceText:
-    """Read a file (`-` for stdin, `.gz` transparently). OSError and NotText propagate."""
+MAX_BYTES = 256 * 1024 * 1024  # the largest input read (after inflating a .gz): EDGAR filings are far smaller
+_CHUNK = 1 << 20
+
+
+class Refused(Exception):
+    """An input trustc will not read: `code` says why (too-large, not-regular, corrupt-gzip)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _kind(mode: int) -> Optional[str]:
+    import stat
+
+    kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a FIFO (named pipe)", stat.S_ISSOCK: "a socket",
+             stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    return next((name for test, name in kinds.items() if test(mode)), None)
+
+
+def _take(stream, max_bytes: int, what: str) -> bytes:
+    """Read a stream to its end, refusing it as soon as it holds more than `max_bytes`."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(min(_CHUNK, max_bytes + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise Refused("too-large", f"{what} holds more than {max_bytes:,} bytes (--max-bytes); not read")
+
+
+def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """An input's bytes (`-` for stdin, `.gz` inflated while read), never more than `max_bytes`.
+
+    Only regular files are read: a FIFO would wait forever for a writer, a device
+    never ends. Raises Refused, or OSError when the file cannot be read.
+    """
     import gzip
+    import os
     import sys
+    import zlib
 
     if path == "-":
-        data = sys.stdin.buffer.read()
-        return decode(data, "<stdin>")
-    with open(path, "rb") as handle:
-        data = handle.read()
-    if path.endswith(".gz"):
-        data = gzip.decompress(data)
-    return decode(data, path)
+        return _take(sys.stdin.buffer, max_bytes, "stdin")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens without waiting for a writer
+    with open(fd, "rb") as handle:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise Refused("not-regular", f"{path} is {kind}, not a regular file; not read")
+        if not path.endswith(".gz"):
+            return _take(handle, max_bytes, path)
+        try:
+            with gzip.GzipFile(fileobj=handle) as inflated:
+                return _take(inflated, max_bytes, f"{path} once inflated")
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise Refused("corrupt-gzip", f"{path}: not a readable gzip file ({exc or type(exc).__name__})") from None
+
+
+def read_path(path: str, max_bytes: int = MAX_BYTES) -> SourceText:
+    """Read a file (`-` for stdin, `.gz` transparently). OSError, Refused and NotText propagate."""
+    return decode(read_bytes(path, max_bytes), "<stdin>" if path == "-" else path)

@@ -125,6 +125,7 @@ class CSVEmitter(Emitter):
     name = "csv"
     description = "tidy facts, one row per fact (with -o also one CSV per table: classes, groups, ...)"
     extension = ".csv"
+    companion_separators = "."  # with -o also writes STEM.cover.csv, STEM.classes.csv, ...
 
     def emit(self, compilation: Compilation) -> str:
         return _write(tidy_rows(compilation))

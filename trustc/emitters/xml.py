@@ -360,6 +360,12 @@ class XBRLEmitter(Emitter):
     description = "an XBRL 2.1 instance (with -o also the trustc taxonomy it references, ready to validate)"
     extension = ".xml"
     streams = False  # one instance is one XML document
+    companion_separators = "-"  # with -o also writes STEM-lab.xml and STEM-def.xml (and STEM.xsd)
+
+    @property
+    def shared_files(self) -> tuple[str, ...]:
+        """The base taxonomy's files: one copy for every instance in the folder, never an input's output."""
+        return tuple(base_files())
 
     def emit(self, compilation: Compilation) -> str:
         return build(compilation, default_stem(compilation)).finish().decode("utf-8")
