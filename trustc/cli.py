@@ -42,13 +42,13 @@ def format_diagnostic(path: str, d: Diagnostic) -> str:
     return printable(f"{where}: {d.severity}[{d.code}]: {d.message}")
 
 
-def _sources(paths):
+def _sources(paths, max_bytes: int = MAX_BYTES):
     """Each input with its read source; one that cannot be read is reported on stderr and given as None."""
     from .compiler.driver import read_source
 
     for path in paths:
         try:
-            yield path, read_source(path)
+            yield path, read_source(path, max_bytes)
         except CompileError as exc:
             print(format_diagnostic(path, exc.diagnostic), file=sys.stderr)
             yield path, None
@@ -117,7 +117,7 @@ def cmd_compile(args) -> int:
         raise UsageError(f"--to {args.to} gives one document per input, which cannot share stdout; "
                          f"give an output folder: -o DIR/")
     if len(inputs) == 1 and emitter.writes_parts:
-        source = _read(inputs[0])
+        source = _read(inputs[0], args.max_bytes)
         return EXIT_NOTHING if source is None else _compile_streamed(args, emitter, inputs[0], source, sys.stdout.write)
     run = _Compiled(args, inputs, emitter)
     if len(inputs) == 1:
@@ -160,9 +160,9 @@ class _Compiled:
         return EXIT_ERRORS if self.with_errors else EXIT_OK
 
 
-def _read(path: str):
+def _read(path: str, max_bytes: int = MAX_BYTES):
     """The input's source, or None when there is nothing to compile (said on stderr)."""
-    return next(_sources([path]))[1]
+    return next(_sources([path], max_bytes))[1]
 
 
 def _compile_streamed(args, emitter, path: str, source, write) -> int:
@@ -180,7 +180,7 @@ def _compile_to_file(args, emitter, path: str) -> int:
     if emitter.writes_parts:
         from .compiler.output import atomic_open
 
-        source = _read(path)
+        source = _read(path, args.max_bytes)
         if source is None:
             return EXIT_NOTHING
         try:
