@@ -9,12 +9,12 @@ offsets into the line as given; spans add 1 to be Lark's 1-based columns.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Optional, Sequence
 
 from attrs import frozen
 
 from .ast import Span
-from .numbers import NOT_AVAILABLE, is_number
 
 CELL = re.compile(r"[^ \t\f\v]+(?: [^ \t\f\v]+)*")
 
@@ -36,26 +36,54 @@ class Cell:
         return self.start < end and start < self.end
 
 
+def _figure_pattern() -> re.Pattern:
+    """The grammars' one definition of a figure, `_FIG` of lines.lark, read from that file."""
+    grammar = (Path(__file__).resolve().parent.parent / "grammar" / "lines.lark").read_text(encoding="utf-8")
+    return re.compile(re.search(r"^_FIG: /(.*)/$", grammar, re.M).group(1).replace("\\/", "/"))
+
+
+FIGURE = _figure_pattern()
+
+
 def is_figure(text: str) -> bool:
-    return text in NOT_AVAILABLE or is_number(text)
+    """A figure as the grammars see one (lines.lark's _FIG): what splits a row into its label and values."""
+    return FIGURE.fullmatch(text) is not None
 
 
 def split_cells(text: str) -> list[Cell]:
+    """The cells of a line, as the grammars' line kinds see them (lines.lark: `_CELL`, `_SEP`, `_FIG`)."""
     cells: list[Cell] = []
     append = cells.append
     for m in CELL.finditer(text):
         chunk = m.group()
-        if " " in chunk:
-            words = chunk.split(" ")  # a cell's words are joined by exactly one space
-            if all(is_figure(w) for w in words):
-                offset = m.start()
-                for word in words:
-                    append(Cell(word, offset, offset + len(word)))
-                    offset += len(word) + 1
-                continue
         start, end = m.span()
+        if chunk == "%" and cells and cells[-1].is_figure:  # a percent sign printed apart: "7.041267  %"
+            last = cells.pop()
+            append(Cell(text[last.start:end], last.start, end))
+            continue
+        if " " in chunk:
+            words = _figure_words(text, chunk, start)
+            if words is not None:
+                cells.extend(words)
+                continue
         append(Cell(chunk, start, end))
     return cells
+
+
+def _figure_words(text: str, chunk: str, offset: int) -> Optional[list[Cell]]:
+    """A chunk of figures one space apart ("386,100,000.00 383,371,981.77"), one cell each, a percent sign
+    joined to the figure before it; None if a word of it is not a figure."""
+    out: list[Cell] = []
+    for word in chunk.split(" "):  # a cell's words are joined by exactly one space
+        end = offset + len(word)
+        if word == "%" and out:
+            out[-1] = Cell(text[out[-1].start:end], out[-1].start, end)
+        elif is_figure(word):
+            out.append(Cell(word, offset, end))
+        else:
+            return None
+        offset = end + 1
+    return out
 
 
 @frozen

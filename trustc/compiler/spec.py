@@ -194,7 +194,7 @@ def load(path: Path) -> type[SpecLayout]:
     attributes = {
         "id": spec["id"], "description": spec["description"], "grammar": spec["grammar"],
         "evidence": _evidence(spec.get("evidence", [])), "form": spec.get("form") == "form8k",
-        "rules": rules, "__module__": __name__,
+        "rules": rules, "__module__": __name__, "statement_end": spec.get("statement_end"),
         "statement_spec": StatementSpec(statement["rule"], statement.get("heading"),
                                         tuple(statement.get("title_lines", ())), statement.get("date_line"),
                                         statement.get("series")),

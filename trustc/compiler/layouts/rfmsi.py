@@ -23,7 +23,7 @@ import attrs
 from lark import Token, Transformer
 
 from ..ast import Fact, Field, Span, Statement
-from ..columns import Cell, Column, assign, is_figure, split_cells, stack_headers
+from ..columns import Column, assign, is_figure, split_cells, stack_headers
 from ..diagnostics import warning
 from ..layout import Layout, LayoutResult
 from ..numbers import parse_date
@@ -124,17 +124,6 @@ COMPONENT_ROW = re.compile(
 SERIES = re.compile(r"SERIES\s+([^\s(]+)")
 POOL = re.compile(r"POOL\s*#?\s*([^\s)]+)")
 PAGE = re.compile(r"Page:\s*(\d+)\s+of\s+(\d+)")
-
-
-def cells(text: str) -> list[Cell]:
-    """Cells of a line, a percent sign printed apart ("7.041267  %") joined to its figure."""
-    out: list[Cell] = []
-    for cell in split_cells(text):
-        if cell.text == "%" and out and is_figure(out[-1].text):
-            last = out.pop()
-            cell = Cell(text[last.start : cell.end], last.start, cell.end)
-        out.append(cell)
-    return out
 
 
 def is_value(text: str) -> bool:
@@ -284,11 +273,11 @@ class PoolAssembler:
     # -- page 1 (and 2): class tables and dates ------------------------------
     def class_table(self, table: ClassTable) -> None:
         spec = SUMMARY if table.section == "summary" else PER_1000
-        self.tables.class_table(spec, table.headers, table.rows, table.totals, cells=cells)
+        self.tables.class_table(spec, table.headers, table.rows, table.totals)
 
     def dates(self, piece: Matrix) -> None:
         for token in piece.rows:
-            label, *_, value = cells(token.value)
+            label, *_, value = split_cells(token.value)
             if token.type == "DISTRIBUTION_DATE":
                 # "26-December-00": find_date's search takes three-letter months only
                 date = Field(parse_date(value.text), value.text, value.span(token.line))
@@ -299,7 +288,7 @@ class PoolAssembler:
     # -- the additional information page -------------------------------------
     def item(self, piece: Item) -> None:
         token = piece.token
-        row = Row.split(token, "leading", cells, value=is_value)
+        row = Row.split(token, "leading", value=is_value)
         label, values = row.label, row.values
         if piece.labels or not token.value[:1].isspace():
             self.section = None  # an unindented label leaves the heading's section
@@ -364,7 +353,7 @@ class PoolAssembler:
         if piece.kind == "delinquencies":
             columns = [c for c in columns if norm(c.name) in DELINQUENCY_COLUMNS]
         for token in real(piece.rows):
-            row = Row.split(token, "leading", cells, value=is_value)
+            row = Row.split(token, "leading", value=is_value)
             meaning = self.row_meaning(piece.kind, key(row.label_text))
             if meaning is None:
                 self.tables.unknown(row, f"label {row.label_text!r} has no known meaning here")
