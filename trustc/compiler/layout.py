@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Optional
 import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
@@ -172,35 +173,60 @@ MAX_COMPLETION = 16
 
 
 def complete(parser: InteractiveParser) -> Optional[Any]:
-    """Feed the shortest run of synthetic (empty) lines that lets the parse end; the result, or None."""
+    """Feed the shortest run of synthetic (empty) lines that lets the parse end; the result, or None.
+
+    The search runs on the parser's state stack alone (LALR actions without values): copying
+    the parser deep-copies every value parsed so far, which on a long document cut short cost
+    seconds. The run found is then fed to `parser` itself, which this consumes.
+    """
     from collections import deque
 
-    queue = deque([(parser, ())])
-    seen = {tuple(parser.parser_state.state_stack)}
+    conf = parser.parser_state.parse_conf
+    start = tuple(parser.parser_state.state_stack)
+    queue = deque([(start, ())])
+    seen = {start}
     while queue:
-        current, path = queue.popleft()
-        choices = current.choices()
-        if "$END" in choices:
-            # LALR merges lookaheads: a state may list $END and still fail on it after reducing.
+        stack, path = queue.popleft()
+        choices = conf.states[stack[-1]]
+        # LALR merges lookaheads: a state may list $END and still fail on it after reducing.
+        if "$END" in choices and _step(conf, stack, "$END") is not None:
             try:
-                return current.copy().feed_eof()
-            except UnexpectedInput:
-                pass
+                for kind in path:
+                    parser.feed_token(synthetic(kind, parser))
+                return parser.feed_eof()
+            except UnexpectedInput:  # pragma: no cover - the values' parser takes what its states took
+                return None
         if len(path) >= MAX_COMPLETION:
             continue
         for kind in sorted(choices):
             if kind == "$END" or not kind.rsplit("__", 1)[-1].isupper():
                 continue  # a rule name (goto entry), not a kind of line
-            trial = current.copy()
-            try:
-                trial.feed_token(synthetic(kind, trial))
-            except UnexpectedInput:
-                continue
-            key = tuple(trial.parser_state.state_stack)
-            if key not in seen:
-                seen.add(key)
-                queue.append((trial, path + (kind,)))
+            after = _step(conf, stack, kind)
+            if after is not None and after not in seen:
+                seen.add(after)
+                queue.append((after, path + (kind,)))
     return None
+
+
+def _step(conf, stack: tuple, kind: str) -> Optional[tuple]:
+    """The state stack after one token of `kind` as Lark's LALR parser moves it (reduce, then shift), or None
+    if the parser rejects it; for $END, the stack that accepts, or None."""
+    states, stack = conf.states, list(stack)
+    while True:
+        action = states[stack[-1]].get(kind)
+        if action is None:
+            return None
+        op, arg = action
+        if op is Shift:
+            if kind == "$END":
+                return None
+            stack.append(arg)
+            return tuple(stack)
+        if arg.expansion:
+            del stack[-len(arg.expansion):]
+        stack.append(states[stack[-1]][arg.origin.name][1])
+        if kind == "$END" and stack[-1] == conf.end_state:
+            return tuple(stack)
 
 
 def synthetic(kind: str, parser: InteractiveParser) -> Token:
