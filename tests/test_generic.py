@@ -157,7 +157,7 @@ def test_generic_places_the_figures_the_exact_layout_places(name):
     headed = [f for f in placed if any(" ".join(f.label.lower().split()).strip(" :") in " ".join(t.lower().split())
                                        for t in (generic[_key(f.span)].column_header or "",
                                                  generic[_key(f.span)].row_label or ""))]
-    assert len(headed) >= 0.9 * len(placed)
+    assert len(headed) >= 0.95 * len(placed)
 
 
 def _fact_line(f) -> str:
@@ -176,3 +176,24 @@ def test_generic_output_of_every_corpus_file(path, snapshot):
     lines += [_fact_line(f) for f in compilation.facts()]
     lines += [f"{d.severity} {d.code} {d.message}" for d in compilation.diagnostics if d.code != "unparsed-line"]
     assert "\n".join(lines) == snapshot
+
+
+def test_lines_a_layout_leaves_are_read_generically():
+    # US Bank's layout knows the title; the body (a label line, then its figure) it cannot place
+    compilation = trustc.compile_file("corpus/partial/secgov_cik923147_household-hel-trust-2001-2_xhel012_2001-12-20.txt")
+    assert [s.format for s in compilation.statements] == ["us-bank", "generic"]
+    assert "generic-region" in {d.code for d in compilation.diagnostics}
+    # what stays unparsed holds no figure: titles, dates
+    read = {f.span.line for f in compilation.facts()}
+    assert read and not read & {u.line for u in compilation.unparsed}
+    assert all(not s.has_figures for s in classify([u.text for u in compilation.unparsed]))
+    facts = {f.row_label: f for f in compilation.statements[1].facts}
+    assert facts["Principal Collections"].value == Decimal("23414822.75")
+    assert facts["Principal Collections"].column_header is None
+
+
+def test_a_contents_page_is_no_statement():
+    # page numbers are whole numbers: no line bears an amount
+    compilation = trustc.compile_file(
+        "corpus/partial/secgov_cik1288997_lb040208_long-beach-mortgage-loan-trust-2004-2_2004-08-25.txt")
+    assert compilation.statements == ()

@@ -184,6 +184,8 @@ class CompilationStream:
             try:
                 outcome = layout.parse(piece)
                 result = layout.assemble(outcome.pieces, piece)
+                if meta.layout != GENERIC and (outcome.unparsed or result.unparsed):
+                    get_layout(GENERIC).read_leftovers(outcome, result, piece)  # lines it left may be a statement
                 if choice.rendering is not None:  # spans of rendered lines back onto the HTML source
                     outcome = attrs.evolve(outcome, unparsed=relocate(outcome.unparsed, choice.rendering),
                                            diagnostics=relocate(outcome.diagnostics, choice.rendering))

@@ -43,6 +43,7 @@ FIGURE_KINDS = frozenset({"item", "row", "total", "values"})
 TEXT_KINDS = frozenset({"title", "header", "prose"})
 GLUE_KINDS = frozenset({"rule", "markup", "page"})
 PROSE_WORDS = 12
+NEAR = 3  # a column title over no figure names the column this many characters away at most
 _TOTAL = re.compile(r"(?:grand\s+|sub-?\s*)?totals?\b", re.I)
 # "1", "2.", "(a)", "iv", "A." printed before a label: part of the label, not a figure
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,5})[.)]{0,2}")
@@ -99,11 +100,14 @@ def _split_chunk(chunk: str, offset: int) -> list[Cell]:
         return [Cell(chunk, offset, offset + len(chunk))]
     words = _words(chunk, offset)
     dated = [(m.start() + offset, m.end() + offset) for m in DATE_SEARCH.finditer(chunk)]
-    figure = [is_value(w.text) and not any(s <= w.start < e for s, e in dated) for w in words]
-    # The figures start at the first figure after which figures are at least half the words
+    figure = [(is_value(w.text) or OVERFLOW.fullmatch(w.text) is not None) and not any(s <= w.start < e for s, e in dated)
+              for w in words]
+    # The figures end the chunk and start at the first figure after which figures are at least half the words
     # ("A1 115,166,000.00 113,814,831.863.559859% 337,637.30"), so a number inside a label
     # ("Pursuant to Section 4.2 of the Agreement") stays in it.
     start = None
+    if not figure[-1]:  # "AMOUNTS PER $1,000 UNIT": figures end a label's chunk, or there are none
+        return [Cell(chunk, offset, offset + len(chunk))]
     for i, is_fig in enumerate(figure):
         if is_fig and 2 * sum(figure[i:]) >= len(figure) - i:
             start = i
@@ -142,6 +146,8 @@ def shape(number: int, text: str, kind: str) -> Shape:
     # A leading "1" or "(a)" before a label enumerates the item: it is the label's start
     if first == 0 and len(cells) > 1 and not is_value(cells[1].text) and _ENUMERATOR.fullmatch(cells[0].text):
         first = next((i for i, c in enumerate(cells) if i > 1 and is_figure_cell(c.text)), None)
+    if not cells:  # "|  |": the empty cells of a flattened HTML row
+        return Shape(number, "rule", text)
     if first is None:
         words = len(text.split())
         kind = "prose" if words >= PROSE_WORDS and len(cells) <= 2 else "header" if len(cells) > 1 else "title"
@@ -217,7 +223,7 @@ def column_titles(headers: Sequence[Shape], columns: Sequence[Column], left: Opt
 
     A header cell goes to every column it overlaps (a title spanning two
     columns, "DELINQUENT 30-59 DAYS" over "COUNT  BALANCE", names both); one
-    over no column goes to the nearest column on its right or left edge, when
+    over no column goes to the nearest column, NEAR characters away at most, when
     it stands right of where the figures begin (a title left of every figure
     names the row labels: "Class").
     """
@@ -231,8 +237,11 @@ def column_titles(headers: Sequence[Shape], columns: Sequence[Column], left: Opt
             if not over:
                 if cell.start < left:
                     continue
-                over = [min(range(len(columns)), key=lambda i: min(abs(cell.end - columns[i].end),
-                                                                    abs(cell.start - columns[i].start)))]
+                gaps = [max(col.start - cell.end, cell.start - col.end) for col in columns]
+                nearest = min(range(len(columns)), key=gaps.__getitem__)
+                if gaps[nearest] > NEAR:  # over no figures ("CUSIP" over a column printed empty)
+                    continue
+                over = [nearest]
             for i in over:
                 titles[i].append(cell.text.strip())
     return [" ".join(t) for t in titles]

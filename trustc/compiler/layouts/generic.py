@@ -43,19 +43,21 @@ from ..ast import Diagnostic, Fact, Field, Span, Statement
 from ..columns import Cell, Column
 from ..concepts import concepts, match_label
 from ..diagnostics import INFO, warning
-from ..layout import Detection, Layout, LayoutResult, real
+from ..layout import Detection, Layout, LayoutResult, ParseOutcome, real
 from ..numbers import NotAFigure, find_date, parse_number
 from ..shapes import FLAGS, GLUE_KINDS, OVERFLOW, Shape, column_of, column_titles, figure_columns, shape
 from ..source import LineView
 
 # A document is a statement when at least MIN_FIGURE_LINES of its lines bear figures as table
 # rows or items, they are at least MIN_SHARE of its lines with text, and MIN_RUN of them stand
-# together (blank lines and rules aside): prose quotes numbers, but not line after line.
+# together (blank lines, rules, titles and column headers between them aside; prose breaks a run):
+# prose quotes numbers, but not line after line. A figure line counts when one of its figures is
+# printed as an amount or rate ("1,234", "0.00", "4.1%"): a contents page's page numbers do not.
 MIN_FIGURE_LINES = 4
-MIN_SHARE = 0.25
+MIN_SHARE = 0.2
 MIN_RUN = 3
-STATEMENT_RULE = (f"at least {MIN_FIGURE_LINES} figure-bearing table or item lines, at least {MIN_SHARE:.0%} "
-                  f"of the lines with text, {MIN_RUN} of them in a run")
+STATEMENT_RULE = (f"at least {MIN_FIGURE_LINES} table or item lines bearing amounts, at least {MIN_SHARE:.0%} "
+                  f"of the lines with text, {MIN_RUN} of them in a run unbroken by prose")
 
 _CLASS_LABEL = re.compile(
     r"(?:Class(?:es)?\s+)?([A-Z]{1,3}(?:-?[0-9]{1,2}[A-Z]{0,2})?(?:-[A-Z0-9]{1,4}){0,3})"
@@ -70,7 +72,11 @@ _DAYS = re.compile(r"\b(\d{1,3})\s*(?:-|to)\s*(\d{1,3})\s*days?\b|\b(\d{2,3})\s*
                    re.I)
 _PAYMENTS = re.compile(r"\b(1|one|2|two|3|three)(\+)?\s+(?:or\s+more\s+)?(?:monthly\s+)?payments?\b", re.I)
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3"}
-_STATUS = re.compile(r"\b(foreclosure|reo|bankruptcy|delinquen)", re.I)
+_STATUS = re.compile(r"\b(foreclosure|reo|bankruptcy)", re.I)
+# a figure as amounts, rates and balances are printed; whole numbers alone are page and item numbers
+_AMOUNT = re.compile(r"[.,%$]")
+_PER_1000 = re.compile(r"\bper\s+\$?1,?000\b|\bfactor\b", re.I)
+_TOTAL_LABEL = re.compile(r"(?:grand\s+|sub-?\s*)?totals?:?", re.I)
 _DISTRIBUTION_DATE = re.compile(r"(?:distribution|payment)\s+date", re.I)
 _ENUMERATION = re.compile(r"[ \t|]*\(?(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,5})[.)]{1,2}\s")
 _DELIMITERS = " \t|:.-"
@@ -78,7 +84,7 @@ _DELIMITERS = " \t|:.-"
 
 def _dims(row: str, column: str, heading: str) -> dict[str, str]:
     dims: dict[str, str] = {}
-    bare = _ENUMERATION.sub("", row).strip(_DELIMITERS)
+    bare = _first_cell(row)
     m = _CLASS_LABEL.fullmatch(bare)
     if m and m.group(1).upper() not in _NOT_CLASS:
         dims["class"] = m.group(1)
@@ -95,9 +101,8 @@ def _dims(row: str, column: str, heading: str) -> dict[str, str]:
             if m and key not in dims:
                 dims[key] = m.group(1).upper()
         m = _STATUS.search(text)
-        if m and "status" not in dims:
-            status = m.group(1).lower()
-            dims["status"] = "delinquent" if status.startswith("delinquen") else status
+        if m and "status" not in dims:  # a delinquent loan's status is its bucket (the schema's statuses)
+            dims["status"] = m.group(1).lower()
     m = _SERIES.search(column)
     if m:
         dims["series"] = m.group(1)
@@ -129,16 +134,56 @@ def _bucket(text: str) -> Optional[str]:
     return None
 
 
-def _concept(row: str, column: str, dims: dict) -> Optional[str]:
+def _first_cell(row: str) -> str:
+    """The row label without its enumerator, up to a gap of two spaces ("A-1" of "A-1   04541GDP4")."""
+    return re.split(r"\s{2,}", _ENUMERATION.sub("", row).strip(_DELIMITERS), maxsplit=1)[0]
+
+
+def _concept(row: str, column: str, dims: dict, context: str) -> Optional[str]:
+    """The concept the row label names, else the column title, else both; refined by the context.
+
+    A row that names a class or a total names no figure: its column does. A label is tried
+    whole, then without its first words ("DISTRIBUTIONS IN DOLLARS ORIGINAL FACE VALUE", "CLASS A-7
+    PRIN DIST:"), down to its last word.
+    """
     bare = _ENUMERATION.sub("", row).strip(_DELIMITERS)
-    candidates = [column, f"{bare} {column}"] if "class" in dims and len(bare) <= 12 else [bare, column,
-                                                                                             f"{bare} {column}"]
-    for text in candidates:
-        if text.strip():
-            name = match_label(text)
+    first = _first_cell(row)
+    names_no_figure = ("class" in dims and _CLASS_LABEL.fullmatch(first)) or _TOTAL_LABEL.fullmatch(first)
+    candidates = [column, bare] if names_no_figure else [bare, column]
+    candidates.append(f"{bare} {column}")
+    context = f"{context} {column} {row}"
+    if _PER_1000.search(context):  # "INTEREST" in a per-$1,000 table: "Interest per $1,000"
+        for text in candidates:
+            name = _suffix_match(text, " per $1,000")
             if name is not None:
                 return name
+    for text in candidates:
+        name = _suffix_match(text)
+        if name is not None:
+            return _in_context(name, dims, context)
     return None
+
+
+def _suffix_match(text: str, after: str = "") -> Optional[str]:
+    words = text.split()
+    for start in range(len(words)):
+        name = match_label(" ".join(words[start:]) + after)
+        if name is not None:
+            return name
+    return None
+
+
+def _in_context(name: str, dims: dict, context: str) -> str:
+    """A figure of a per-$1,000 table is the concept's per-$1,000 form; a balance or count in a
+    delinquency bucket (not foreclosure, REO or bankruptcy) is a delinquent one."""
+    known = concepts()
+    if _PER_1000.search(context) and f"{name}_per_1000" in known:
+        return f"{name}_per_1000"
+    if "bucket" in dims and dims.get("status", "delinquent") == "delinquent":
+        delinquent = name.replace("loan_balance", "delinquent_balance").replace("loan_count", "delinquent_loan_count")
+        if delinquent in known:
+            return delinquent
+    return name
 
 
 @attrs.frozen
@@ -183,6 +228,7 @@ class Reader:
     heading: str = ""
     previous_labels: Optional[list[Optional[str]]] = None
     previous_columns: Optional[tuple[list[Column], list[str]]] = None
+    scope: dict = attrs.field(factory=dict)  # dims the headings give what follows (remic, pool)
 
     def read(self, shapes: Sequence[Shape]) -> None:
         words: list[Shape] = []  # lines of words since the last block, blank lines and rules kept
@@ -219,32 +265,46 @@ class Reader:
     def _heading(self, line: Shape) -> None:
         if line.kind in ("title", "header") and len(line.text.split()) < 12:
             self.heading = " ".join(line.text.replace("|", " ").split())
+            # a REMIC or pool heading holds for what follows, up to the next one
+            for key, pattern in (("remic", _REMIC), ("pool", _POOL)):
+                m = pattern.search(self.heading)
+                if m:
+                    self.scope[key] = m.group(1).upper()
 
     def close(self, block: Block) -> None:
         rows = [r for r in block.rows if r.has_figures]
         columns = figure_columns(rows)
         headers, continued = self._above(block.above, rows, columns)
-        titles = column_titles(headers, columns, _label_edge(rows, columns))
-        if not headers and self.previous_columns and _aligned(columns, self.previous_columns[0]):
+        edge = _label_edge(rows, columns)
+        titles = column_titles(headers, columns, edge)
+        stub = " ".join(c.text for h in headers for c in h.cells if c.start < edge and len(c.text.split()) >= 3)
+        if stub:  # "ACCRUED CERTIFICATE INTEREST   PRIOR   CURRENT": the stub names the table's figures
+            titles = [f"{stub} {t}".strip() for t in titles]
+        table = " ".join(h.text for h in headers)  # the table's header text: context ("PER $1000")
+        if not headers and len(columns) > 1 and self.previous_columns and _aligned(columns, self.previous_columns[0]):
             # the table goes on under a heading ("TOTAL") or past a page: the columns it had
             old_columns, old_titles = self.previous_columns
             titles = [old_titles[column_of(Cell("", c.start, c.end), old_columns)] for c in columns]
         elif any(titles):
             self.previous_columns = (columns, titles)
         labels: list[Optional[str]] = [r.label.text.strip(" \t|") if r.label is not None else None for r in rows]
+        named_by: Optional[Shape] = None  # a title line that names the block's one row
         if continued and labels[0] is not None:
             labels[0] = " ".join([" ".join(c.text.replace("|", " ").split()) for c in continued] + [labels[0]])
         if all(label is None for label in labels):
-            if self.previous_labels is not None and len(self.previous_labels) == len(labels):
+            heading = _heading_above(block) if len(labels) == 1 else None
+            if heading is not None:  # "PERMITTED WITHDRAWALS" / rule / the figures
+                labels = [" ".join(heading.text.replace("|", " ").split())]
+                named_by = heading
+                titles = ["" if t == labels[0] else t for t in titles]  # the title names the row, not a column
+            elif self.previous_labels is not None and len(self.previous_labels) == len(labels):
                 labels = list(self.previous_labels)
-            elif len(labels) == 1 and _heading_above(block):
-                labels = [_heading_above(block)]  # "PERMITTED WITHDRAWALS" / rule / the figures
         else:
             self.previous_labels = labels
         for row, label in zip(rows, labels):
             for cell in row.figures:
                 title = titles[column_of(cell, columns)] if columns else ""
-                self.add(row, label, cell, title, continued if row is rows[0] else ())
+                self.add(row, label, cell, title, continued if row is rows[0] else (), table, named_by)
 
     def _above(self, above: list[Shape], rows: list[Shape], columns: list[Column]):
         """The header lines over a block and the lines continuing its first label; the rest are headings."""
@@ -256,7 +316,7 @@ class Reader:
         at = first.number
         # lines of a label's first part: directly above, where the label starts
         if first.label is not None and not _ENUMERATION.match(first.text):
-            while lines and lines[-1].kind in ("title", "prose") and lines[-1].number == at - 1 \
+            while lines and lines[-1].kind == "title" and lines[-1].number == at - 1 \
                     and lines[-1].indent == first.indent and len(lines[-1].text.split()) > 3 \
                     and not lines[-1].text.rstrip().endswith(":") and len(lines[-1].cells) == 1:
                 continued.insert(0, lines.pop())
@@ -285,10 +345,11 @@ class Reader:
             self._heading(line)
         return headers, continued
 
-    def add(self, row: Shape, label: Optional[str], cell, title: str, continued: Sequence[Shape]) -> None:
+    def add(self, row: Shape, label: Optional[str], cell, title: str, continued: Sequence[Shape],
+            table: str = "", named_by: Optional[Shape] = None) -> None:
         row_label = label or ""
-        dims = _dims(row_label, title, self.heading)
-        name = _concept(row_label, title, dims)
+        dims = {**self.scope, **_dims(row_label, title, self.heading)}
+        name = _concept(row_label, title, dims, f"{self.heading} {table}")
         unit = concepts()[name].unit if name is not None else None
         percent = "%" in cell.text
         if unit in ("text", "date") or (unit == "boolean") != (cell.text in FLAGS):
@@ -308,7 +369,9 @@ class Reader:
             self.diagnostics.append(warning("bad-figure", f"{cell.text!r} is not a figure", span))
             value = None
         label_span = None
-        if row.label is not None:
+        if named_by is not None and named_by.cells:
+            label_span = Span(named_by.number, named_by.cells[0].start + 1, named_by.number, named_by.cells[-1].end + 1)
+        elif row.label is not None:
             start = continued[0] if continued else row
             label_span = Span(start.number, (continued[0].indent if continued else row.label.start) + 1,
                               row.number, row.label.end + 1)
@@ -325,14 +388,12 @@ def _label_edge(rows: Sequence[Shape], columns: Sequence[Column]) -> int:
     return max((r.label.end for r in rows if r.label is not None and r.label.end < first), default=first)
 
 
-def _heading_above(block: Block) -> Optional[str]:
-    """The title right above a block, through rules and markup only."""
+def _heading_above(block: Block) -> Optional[Shape]:
+    """The title line right above a block, through rules, markup and blank lines only."""
     for line in reversed(block.above):
-        if line.kind in ("rule", "markup"):
+        if line.kind in ("rule", "markup", "blank"):
             continue
-        if line.kind == "title":
-            return " ".join(line.text.replace("|", " ").split())
-        return None
+        return line if line.kind == "title" else None
     return None
 
 
@@ -359,14 +420,15 @@ def figure_share(shapes: Sequence[Shape]) -> tuple[int, int, int]:
     """(figure lines, lines with text, longest run of figure lines): what STATEMENT_RULE weighs."""
     figures = text = run = best = 0
     for line in shapes:
-        if line.has_figures:
+        if line.has_figures and any(_AMOUNT.search(c.text) for c in line.figures):
             figures += 1
             text += 1
             run += 1
             best = max(best, run)
-        elif line.kind in ("title", "header", "prose"):
+        elif line.kind in ("title", "header", "prose") or line.has_figures:
             text += 1
-            run = 0
+            if line.kind == "prose":  # a label on a line of its own, over its figure, goes on with the run
+                run = 0
     return figures, text, best
 
 
@@ -400,6 +462,51 @@ class GenericLayout(Layout):
         why = (f"{figures} of {text} lines with text bear figures ({share:.0%}), longest run {run}: "
                f"{'a statement' if statement else 'not a statement'} ({STATEMENT_RULE})")
         return Detection(cls.id, round(share, 3) if statement else 0.0, (why,))
+
+    @classmethod
+    def read_leftovers(cls, outcome: ParseOutcome, result: LayoutResult, view: LineView) -> None:
+        """The lines another layout left unparsed, read generically when they make a statement.
+
+        A cover page layout stops where a statement no layout knows begins (an 8-K with the
+        trustee's report inline); a layout that knows a report's title may not know its body.
+        When the layout made no fact, those lines become a generic statement of their own
+        (added to `result`); the ones that became facts or labels leave `unparsed` (of the parse
+        `outcome` or of `result`) with their unparsed-line errors. A layout that read its
+        statement keeps its unplaced lines as errors: there they are damage, not another report.
+        """
+        from ..shapes import classify
+
+        if any(s.facts for s in result.statements):
+            return
+        leftovers = sorted(outcome.unparsed + result.unparsed, key=lambda u: u.line)
+        shapes = []
+        for u in leftovers:
+            shapes.extend(classify([u.text], u.line))
+        shapes = _with_blanks(shapes, view)
+        if not is_statement(shapes):
+            return
+        reader = Reader(view)
+        reader.read(shapes)
+        if not reader.facts:
+            return
+        figures, text, _run = figure_share(shapes)
+        result.statements.append(Statement(
+            format=cls.id, title=_title(shapes), distribution_date=_distribution_date(shapes), classes=(),
+            facts=tuple(reader.facts), series=_series(shapes), confidence=round(figures / text, 3) if text else 0.0))
+        # lines that became facts or their labels leave `unparsed`; titles, prose and dates stay there
+        read = {f.span.line for f in reader.facts}
+        for f in reader.facts:
+            if f.label_span is not None:
+                read.update(range(f.label_span.line, f.label_span.end_line + 1))
+        for holder in (outcome, result):
+            holder.unparsed = [u for u in holder.unparsed if u.line not in read]
+            holder.diagnostics = [d for d in holder.diagnostics
+                                  if not (d.code == "unparsed-line" and d.span is not None and d.span.line in read)]
+        first, last = leftovers[0].line, leftovers[-1].line
+        result.diagnostics.append(Diagnostic(
+            INFO, "generic-region", f"lines {first}-{last}: lines no layout placed are a statement; the generic "
+            f"reader made {len(reader.facts)} facts of {len(read)} of them", Span(first, 1, first, 1)))
+        result.diagnostics.extend(reader.diagnostics)
 
     def assemble(self, pieces, view: LineView) -> LayoutResult:
         result = LayoutResult()
