@@ -484,6 +484,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     _layout_option(p, "show the evidence for this layout, as `compile -f` would use it; --format is an alias")
     p.set_defaults(func=cmd_detect)
+
+    from . import scaffold
+
+    scaffold.arguments(sub.add_parser("new-layout", help="draft a layout (grammar, spec, corpus entry, test) from a sample"))
     return parser
 
 
