@@ -81,6 +81,25 @@ class Table:
     body: tuple[Line, ...]
     terminal: str = ""  # the title's terminal: one per distinct title
 
+    @property
+    def blocks(self) -> list[tuple[str, str, tuple[Line, ...]]]:
+        """(rule name, sort, lines): the body in runs of one sort of figure line, items (ITEM) or rows
+        (ROW, VALUES); a rule line stays with the run above it. One run: the table itself."""
+        leading: list[Line] = []
+        runs: list[tuple[str, list[Line]]] = []
+        for line in self.body:
+            sort = {"ITEM": "items", "RULE": ""}.get(line.kind, "rows")
+            if not sort:
+                (runs[-1][1] if runs else leading).append(line)
+            elif runs and runs[-1][0] == sort:
+                runs[-1][1].append(line)
+            else:
+                runs.append((sort, [line]))
+        runs[0][1][:0] = leading
+        if len(runs) == 1:
+            return [(self.name, runs[0][0], self.body)]
+        return [(f"{self.name}_{k}", sort, tuple(lines)) for k, (sort, lines) in enumerate(runs, 1)]
+
 
 def _split_caption(caption: list[Line]) -> tuple[list[Line], Optional[Line], list[Line], list[Line], list[Line]]:
     """words, title, rules, headers and the rules that open the body, from the lines above a body."""
@@ -193,6 +212,7 @@ def grammar(layout_id: str, sample: str, found: Sequence[Table], tail: Sequence[
         loose = first.title is not None and not strict and not _matches(first, first.words)
         words = f"({_WORD[1:-1]} | RULE)*" if loose else _exact(first.words)
         out.append(f"heading: {words} {first.terminal if first.title is not None else ''}".rstrip())
+    extra: list[str] = []
     for index, table in enumerate(found):
         pieces: list[str] = []
         if index > 0 and table.title is not None:
@@ -201,8 +221,19 @@ def grammar(layout_id: str, sample: str, found: Sequence[Table], tail: Sequence[
             pieces.append(table.terminal)
         elif index > 0:
             pieces.append(_exact(table.words))
-        pieces += [_exact(table.rules), "column_headers" if table.headers else "", BODY]
+        pieces.append(_exact(table.rules))
+        blocks = table.blocks
+        if len(blocks) == 1:
+            pieces += ["column_headers" if table.headers else "", BODY]
+        else:  # runs of rows and of items, each a rule of its own, read its own way
+            pieces += [name for name, _sort, _lines in blocks]
+            for index, (name, sort, lines) in enumerate(blocks):
+                kinds = "ITEM" if sort == "items" else "ROW | VALUES"
+                head = ("column_headers " if table.headers and index == 0 else "") + ("RULE* " if index == 0 else "")
+                extra.append(f"{name}: {head}({kinds}) ({kinds} | RULE)*")
         out.append(f"{table.name}: {' '.join(p for p in pieces if p)}")
+        out += extra
+        extra.clear()
     out.append("column_headers: COLUMN_HEADER+")
     out.append(f"text: {_WORD} ({_WORD[1:-1]} | RULE)*")
     out.append("")
@@ -241,18 +272,18 @@ def _mapped(printed: Iterable[str]) -> tuple[tuple[str, Optional[str]], ...]:
     return tuple(out.items())
 
 
-def reading(table: Table) -> tuple[str, Mapping]:
+def reading(name: str, body: Sequence[Line], headers: Sequence[Line]) -> tuple[str, Mapping]:
     """How the spec reads a table: a class table (rows are classes: labels no concept knows, several
     figures, column titles) or items (the label names the concept)."""
-    rows = [Row.split(Token(line.kind, line.text, line.number)) for line in table.body if line.kind != "RULE"]
+    rows = [Row.split(Token(line.kind, line.text, line.number)) for line in body if line.kind != "RULE"]
     labelled = [r for r in rows if r.label is not None]
     wide = [r for r in rows if len(r.values) >= 2]
     known = [r for r in labelled if match_label(r.label.text)]
-    columns = stack_headers([line.text for line in table.headers])
+    columns = stack_headers([line.text for line in headers])
     if columns and wide and 2 * len(known) < max(len(labelled), 1):
         named = [c.name for c in columns if key(c.name) != "class"]
-        return "class_table", Mapping(table.name, "columns", _mapped(named))
-    return "items", Mapping(table.name, "labels", _mapped(r.label.text for r in labelled))
+        return "class_table", Mapping(name, "columns", _mapped(named))
+    return "items", Mapping(name, "labels", _mapped(r.label.text for r in labelled))
 
 
 def Token(kind: str, text: str, number: int):  # noqa: N802 - a lark Token for one line, as the lexer makes it
@@ -289,19 +320,20 @@ def spec(layout_id: str, sample: str, found: Sequence[Table], grammar_file: str)
         out.append(f"title_lines = [{toml_string(first.terminal)}]")
     mappings: list[Mapping] = []
     for table in found:
-        read, mapping = reading(table)
-        mappings.append(mapping)
         out += ["", f"# {table.title.text.strip() if table.title else '(no title)'}: lines "
                     f"{table.body[0].number}-{table.body[-1].number}"]
-        out += [f"[rules.{table.name}]", f"read = {toml_string(read)}", 'lines = ["ROW", "VALUES", "ITEM"]']
-        if read == "class_table":
-            out.append(f"position = {toml_string(table.name)}")
-        out.append(f"[rules.{table.name}.{mapping.kind}]")
-        for printed, concept in mapping.printed:
-            if concept is None:
-                out.append(f"# {toml_string(printed)} = \"\"  # TODO")
-            else:
-                out.append(f"{toml_string(printed)} = {toml_string(concept)}")
+        for index, (name, _sort, lines) in enumerate(table.blocks):
+            read, mapping = reading(name, lines, table.headers if index == 0 else ())
+            mappings.append(mapping)
+            out += [f"[rules.{name}]", f"read = {toml_string(read)}", 'lines = ["ROW", "VALUES", "ITEM"]']
+            if read == "class_table":
+                out.append(f"position = {toml_string(name)}")
+            out.append(f"[rules.{name}.{mapping.kind}]")
+            for printed, concept in mapping.printed:
+                if concept is None:
+                    out.append(f"# {toml_string(printed)} = \"\"  # TODO")
+                else:
+                    out.append(f"{toml_string(printed)} = {toml_string(concept)}")
     return "\n".join(out) + "\n", mappings
 
 
