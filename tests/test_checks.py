@@ -37,10 +37,12 @@ def reference():
 def test_reference_findings_are_exactly_the_per_1000_anomalies(reference):
     warnings = [d for d in reference.diagnostics if d.severity != "info"]
     assert [(d.code, d.span.line, d.span.column) for d in warnings] == [
+        ("bad-figure", 167, 21),  # the Total row prints 0.00 under Cusip: not a CUSIP
         ("per-1000", 197, 35),  # P: 0.00000, though its ending balance 100 is its original balance 100
         ("per-1000", 199, 33),  # R: 1000.00000 with no balance at all
     ]
-    p, r = (d.message for d in warnings)
+    cusip, p, r = (d.message for d in warnings)
+    assert "'0.00' is not a CUSIP" in cusip
     assert "expected 1,000.000000, printed 0.00000" in p and "difference -1,000.000000" in p
     assert "printed 1,000.00000" in r and "no original balance (0)" in r
 
@@ -146,7 +148,7 @@ def test_json_carries_the_check_diagnostics(reference):
     data = json.loads(trustc.emit(reference, "json"))
     codes = [(d["severity"], d["code"]) for d in data["diagnostics"]]
     assert codes.count(("warning", "per-1000")) == 2
-    p = next(d for d in data["diagnostics"] if d["severity"] == "warning")
+    p = next(d for d in data["diagnostics"] if d["code"] == "per-1000" and d["severity"] == "warning")
     assert p["span"] == {"line": 197, "column": 35, "end_line": 197, "end_column": 42}
     assert {"line": 142, "column": 22, "end_line": 142, "end_column": 25} in p["related"]
 

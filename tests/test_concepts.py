@@ -57,3 +57,18 @@ def test_concept_lookup_unchanged():
     assert concept("original_balance").unit == "usd"
     with pytest.raises(KeyError):
         concept("no_such_concept")
+
+
+def test_a_text_figure_must_have_its_concepts_form():
+    """The reference's Total row prints 0.00 under Cusip: kept as printed, with no value and a warning."""
+    from pathlib import Path
+
+    import trustc
+
+    compiled = trustc.compile_file(Path(__file__).parent.parent / "corpus/filings/absc-2003-he2_8k_2003-12-15.txt")
+    total = next(c for c in compiled.statements[0].classes if c.name == "Total")
+    cusip = total.figures["cusip"]
+    assert (cusip.value, cusip.raw, cusip.span.line, cusip.span.column) == (None, "0.00", 167, 21)
+    a1 = next(c for c in compiled.statements[0].classes if c.name == "A-1")
+    assert a1.figures["cusip"].value == "04541GDP4"
+    assert [d.code for d in compiled.diagnostics if d.span == cusip.span] == ["bad-figure"]

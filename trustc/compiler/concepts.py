@@ -34,6 +34,12 @@ class Concept:
     description: str
     topic: str = ""
     synonyms: tuple[str, ...] = ()
+    # the printed form a text value must have (a regex over the whole value), and its name for people
+    form: Optional[re.Pattern] = None
+    form_name: str = ""
+
+    def fits(self, text: str) -> bool:
+        return self.form is None or self.form.fullmatch(text) is not None
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,7 +54,8 @@ def concepts() -> dict[str, Concept]:
             if entry["unit"] not in UNITS:
                 raise ValueError(f"concept {name!r}: unknown unit {entry['unit']!r}")
             merged[name] = Concept(name, entry["unit"], entry["label"], entry["description"], path.stem,
-                                   tuple(entry.get("synonyms", ())))
+                                   tuple(entry.get("synonyms", ())),
+                                   re.compile(entry["form"]) if "form" in entry else None, entry.get("form_name", ""))
     return merged
 
 

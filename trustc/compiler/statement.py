@@ -64,7 +64,8 @@ class FactBuilder:
 
     def add(self, name: str, label: str, cell: Cell, line: int, dims: Mapping[str, str],
             label_span: Optional[Span] = None) -> Optional[Fact]:
-        unit = concept(name).unit
+        meaning = concept(name)
+        unit = meaning.unit
         span = cell.span(line)
         try:
             value = figure_value(cell.text, unit)
@@ -73,6 +74,11 @@ class FactBuilder:
                 warning("bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {unit} figure", span)
             )
             value = None
+        else:
+            if isinstance(value, str) and not meaning.fits(value):
+                self.diagnostics.append(warning(
+                    "bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {meaning.form_name}", span))
+                value = None
         fact = Fact(name, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
         self.facts.append(fact)
         return fact
