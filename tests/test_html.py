@@ -31,6 +31,11 @@ def source_text(source: str, span: Span) -> str:
     return "\n".join(parts + [lines[span.end_line - 1][: span.end_column - 1]])
 
 
+def printed(source: str) -> list[str]:
+    """The rendered lines with text (a table ends in a blank line)."""
+    return [line for line in render(source).lines if line.strip()]
+
+
 def find(rendering, needle: str) -> Span:
     for number, line in enumerate(rendering.lines, 1):
         at = line.find(needle)
@@ -110,8 +115,8 @@ def test_broken_markup_is_read_never_a_crash(source):
 
 
 def test_broken_markup_keeps_its_text():
-    assert render("<html><body><table><tr><td>1<td>2<tr><td>3").lines == ["1  2", "3"]
-    assert render("<html><body><p>one<div>two</p></div>three").lines == ["one", "two", "three"]
+    assert printed("<html><body><table><tr><td>1<td>2<tr><td>3") == ["1  2", "3"]
+    assert printed("<html><body><p>one<div>two</p></div>three") == ["one", "two", "three"]
 
 
 def test_script_style_and_comments_are_never_copied():
@@ -119,8 +124,7 @@ def test_script_style_and_comments_are_never_copied():
 <script>var total = "Class A-1 1,000"; document.write("<p>injected</p>")</script>
 <p>kept<!-- a comment 9,999 --> text</p><noscript>no script</noscript>
 <table><tr><td><script>alert(1)</script>A-1</td><td>5</td></tr></table></body></html>"""
-    lines = render(source).lines
-    assert lines == ["kept text", "A-1  5"]
+    assert printed(source) == ["kept text", "A-1  5"]
     out = trustc.emit(trustc.compile_text(source, name="s.htm"), "json")
     for leaked in ("var total", "injected", "color: red", "a comment", "alert(1)", "no script"):
         assert leaked not in out

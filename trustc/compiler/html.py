@@ -437,6 +437,7 @@ class _Renderer:
                 line = "".join(chars).rstrip()
                 if line:
                     owner.emit(line, offsets[:len(line)])
+        owner.emit("", [])  # a table ends in a blank line: the next table has columns of its own
 
 
 class _Collector:

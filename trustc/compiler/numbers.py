@@ -13,7 +13,7 @@ from typing import Optional
 NUMBER = re.compile(
     r"(?P<open>\()?(?P<sign>[-+])?\$?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)?(?P<frac>\.\d+)?(?P<close>\))?\s*(?P<pct>%)?"
 )
-NOT_AVAILABLE = frozenset({"N/A", "NA", "N.A.", "n/a", "-", "--", "*"})
+NOT_AVAILABLE = frozenset({"N/A", "NA", "N.A.", "n/a", "-", "--", "*", "Not Available"})
 BOOLEANS = {"YES": True, "NO": False, "Y": True, "N": False, "TRUE": True, "FALSE": False}
 
 

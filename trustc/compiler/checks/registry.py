@@ -27,7 +27,8 @@ class Check:
 
 
 CHECKS: tuple[Check, ...] = (
-    Check("class-roll-forward", "beginning balance − principal − realized loss + deferred interest = ending balance, "
+    Check("class-roll-forward", "beginning balance − principal − realized loss + deferred interest + non-cash balance "
+          "change (CMBS) = ending balance, "
           "per class (notional classes are noted, not checked)", WARNING, identities("class-roll-forward")),
     Check("distribution-total", "interest + principal = total distribution, in dollars and per $1,000",
           WARNING, identities("distribution-total")),
