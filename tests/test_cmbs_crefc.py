@@ -54,7 +54,7 @@ def test_class_figures_use_the_shared_concepts(statement):
     assert one(statement, "ending_balance", **{"class": "A-AB"}) == Decimal("10055979.59")
     assert one(statement, "non_cash_balance_change", **{"class": "X-A"}) == Decimal("-889607.36")
     assert one(statement, "principal_per_1000", **{"class": "A-AB"}) == Decimal("19.89194043")
-    assert one(statement, "cusip", **{"class": "A-1"}) == "17325 DAA1"  # printed in two cells
+    assert one(statement, "cusip", **{"class": "A-1"}) == "17325DAA1"  # printed in two cells
     # the beginning balance is printed in the summary and the principal detail: the same value
     assert {f.value for f in facts(statement, "beginning_balance", **{"class": "A-3"})} == {Decimal("212795383.23")}
     names = [c.name for c in statement.classes]

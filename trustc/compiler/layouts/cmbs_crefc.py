@@ -209,7 +209,7 @@ class Reader:
             label: Optional[Cell] = None
             texts: dict[int, Cell] = {}
             for cell in cells:
-                if not is_figure(cell.text):
+                if not (is_figure(cell.text) or cell.text in NOT_AVAILABLE):  # "-" is a zero here
                     label = cell
                     texts[cell.start] = cell
                     continue
@@ -362,7 +362,10 @@ class Reader:
                     concept = by_title.get(key(column.title)) if column else None
                 placed.append((cell, concept, columns[index].title if index is not None else ""))
             if cusip:  # "17325DAN3 U1737EAB0": the class's CUSIPs, one fact
-                joined = Cell(" ".join(c.text for c in cusip), cusip[0].start, cusip[-1].end)
+                # "17325" "DAA1" in two cells is one CUSIP; "17325DAN3 U1737EAB0" two (144A and Reg S)
+                whole = "".join(c.text for c in cusip)
+                text = whole if len(whole) == 9 else " ".join(c.text for c in cusip)
+                joined = Cell(text, cusip[0].start, cusip[-1].end)
                 placed.insert(0, (joined, "cusip", "CUSIP"))
             row = Row(token, label, [c for c, *_ in placed])
             before = len(self.tables.facts.facts)
