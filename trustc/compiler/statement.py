@@ -76,8 +76,9 @@ class FactBuilder:
             value = None
         else:
             if isinstance(value, str) and not meaning.fits(value):
-                self.diagnostics.append(warning(
-                    "bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {meaning.form_name}", span))
+                if value not in NOT_AVAILABLE:  # N/A under a CUSIP says there is none: no finding
+                    self.diagnostics.append(warning(
+                        "bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {meaning.form_name}", span))
                 value = None
         fact = Fact(name, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
         self.facts.append(fact)
