@@ -19,12 +19,14 @@ def test_reference_prints_the_two_findings_with_source_line_and_caret(capsys, re
     assert "\x1b[" not in out  # plain text when not on a terminal
     lines = out.splitlines()
     heads = [n for n, line in enumerate(lines) if "warning[" in line]
-    assert [lines[n].split(": ")[0] for n in heads] == [f"{reference_path}:197:35", f"{reference_path}:199:33"]
-    source, caret = lines[heads[0] + 1], lines[heads[0] + 2]
+    # the Total row's 0.00 under Cusip (no CUSIP), then the two per-$1,000 findings
+    assert [lines[n].split(": ")[0] for n in heads] == [
+        f"{reference_path}:167:21", f"{reference_path}:197:35", f"{reference_path}:199:33"]
+    source, caret = lines[heads[1] + 1], lines[heads[1] + 2]
     assert source.endswith("       P           0.00000        0.00000")
     bar = source.index("| ") + 2
     assert caret.index("^") - bar == 34 and caret.rstrip().endswith("^~~~~~~")  # under column 35, 7 wide
-    assert "2 warning(s)" in err and "0 error(s)" in err
+    assert "3 warning(s)" in err and "0 error(s)" in err
 
 
 def test_strict_counts_warnings_as_errors(capsys, reference_path):

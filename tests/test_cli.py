@@ -153,14 +153,14 @@ def test_check_format_json_gives_diagnostics_as_data(capsys, reference_path):
     assert status == 0
     warnings = [d for d in found if d["severity"] == "warning"]
     assert [(d["code"], d["span"]["line"], d["span"]["column"]) for d in warnings] == [
-        ("per-1000", 197, 35), ("per-1000", 199, 33)]
-    assert warnings[0]["path"] == reference_path and warnings[0]["source_line"].endswith("0.00000")
+        ("bad-figure", 167, 21), ("per-1000", 197, 35), ("per-1000", 199, 33)]
+    assert warnings[1]["path"] == reference_path and warnings[1]["source_line"].endswith("0.00000")
 
 
 def test_check_select_and_ignore(capsys, reference_path):
     _, out, err = run(capsys, "check", "--format", "json", "--select", "class-totals,class-roll-forward", reference_path)
     assert {d["code"] for d in json.loads(out)} == {"class-totals", "class-roll-forward"}
-    status, out, err = run(capsys, "check", "--strict", "--ignore", "per-1000", reference_path)
+    status, out, err = run(capsys, "check", "--strict", "--ignore", "per-1000,bad-figure", reference_path)
     assert status == 0 and "per-1000" not in out and "0 warning(s)" in err
     assert run(capsys, "check", "--strict", reference_path)[0] == 1
 
