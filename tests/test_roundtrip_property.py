@@ -31,11 +31,12 @@ def decimals(draw, places=(0, 6)):
 
 
 @st.composite
-def values(draw, unit):
+def values(draw, unit, form=None):
     if unit not in ("text", "boolean") and draw(st.integers(0, 9)) == 0:
         return None  # N/A; a text or YES/NO figure is never N/A (the layouts warn and give None)
     if unit == "text":
-        return draw(text_values)
+        # a concept with a printed form (CUSIP) holds only values of that form
+        return draw(st.from_regex(form, fullmatch=True)) if form is not None else draw(text_values)
     if unit == "boolean":
         return draw(st.booleans())
     if unit == "date":  # the Bankers Trust parties block: record and distribution dates
@@ -51,7 +52,7 @@ def statements(draw):
 
     def fact(name, dims):
         unit = concepts()[name].unit
-        value = draw(values(unit))
+        value = draw(values(unit, concepts()[name].form))
         facts.append(Fact(name, name, value, unit, "x", SPAN, dims))
 
     class_concepts = draw(st.lists(st.sampled_from(sorted(concepts())), max_size=6, unique=True))
