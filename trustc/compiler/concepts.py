@@ -117,3 +117,15 @@ def match_label(printed: str) -> Optional[str]:
     common abbreviations aside), or None if none does (or the label is ambiguous)."""
     key = normalize_label(printed)
     return _label_index().get(key) if key else None
+
+
+def match_label_words(printed: str, after: str = "") -> Optional[str]:
+    """`match_label` of the printed label whole, then without its first words, down to its last word
+    ("DISTRIBUTIONS IN DOLLARS ORIGINAL FACE VALUE", "CLASS A-7 PRIN DIST:"); `after` is added to
+    each try (" per $1,000")."""
+    words = printed.split()
+    for start in range(len(words)):
+        name = match_label(" ".join(words[start:]) + after)
+        if name is not None:
+            return name
+    return None

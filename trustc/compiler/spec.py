@@ -5,8 +5,14 @@ of the parse tree is one statement and where its title, date and series are
 printed, and binds rules to the table kinds of `tables.py`:
 
     [rules.principal_distributions]
-    read = "group_table"                  # class_table | group_table | matrix | items | group_columns
+    read = "group_table"                  # class_table | group_table | matrix | items | label_above | group_columns
     rows = { "beginning balanc" = "pool_beginning_balance", ... }
+
+A rule (or the whole spec, at the top) may say `cells = "generic"`: its lines are
+split as the generic reader splits them (shaped_tables.py: figures one space apart,
+`|` cells, columns from the figures' positions), for class_table, items and
+label_above. A label mapped to "" keeps its figures as facts with no concept yet
+(what `trustc new-layout` writes for a label no concept matched).
 
 The interpreter walks the parse tree once. A rule with `read` is read as that
 kind of table; a rule without one is walked into; lines outside any table
@@ -28,6 +34,7 @@ from .columns import Column, spanning_columns
 from .concepts import tomllib
 from .cover import date_field, kind
 from .layout import Layout, LayoutResult
+from . import shaped_tables
 from .tables import ClassTable, GroupTable, Items, Matrix, RowPattern, Tables
 
 # The rules of form8k.lark a statement layout %imports: the 8-K around the statement.
@@ -56,15 +63,24 @@ class Rule:
     blocks: Optional[str] = None  # child rules that are each one table of this kind (stacked blocks)
     groups: Optional[str] = None  # the line kind whose titles span the columns (a matrix's groups)
     unlabelled: Optional[str] = None  # the concept of a group table's row printed without a label
+    cells: str = "lines"  # how its lines split into cells: "lines" (lines.lark) or "generic" (shapes.py)
     dims: dict = attrs.field(factory=dict)  # context the facts inside carry
 
 
-TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items}
-RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims"}
+TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items,
+               "label_above": Items}
+RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells"}
+GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "generic"` reads
 
 
-def make_rule(name: str, entry: dict) -> Rule:
+def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
+    """`cells`: the spec's default for how lines split into cells (a rule may say otherwise)."""
     options = {k: v for k, v in entry.items() if k in RULE_FIELDS}
+    options.setdefault("cells", cells)
+    if options["cells"] not in shaped_tables.CELLS:
+        raise ValueError(f"rule {name!r}: cells = {options['cells']!r}, not one of {shaped_tables.CELLS}")
+    if options["cells"] == "generic" and entry.get("read") not in (None, *GENERIC_KINDS):
+        raise ValueError(f"rule {name!r}: cells = \"generic\" reads {', '.join(GENERIC_KINDS)}, not {entry['read']!r}")
     table_options = {k: v for k, v in entry.items() if k not in RULE_FIELDS}
     read = entry.get("read")
     table = None
@@ -121,17 +137,23 @@ class Reader:
         headers = [t for c in node.children if isinstance(c, Tree) and c.data == rule.headers for t in tokens(c)]
         rows = [t for t in lines if kind(t) in rule.lines]
         table = rule.table
+        generic = rule.cells == "generic"
         if rule.read == "group_columns":
             self.group_columns = spanning_columns(lines[0].value) if lines else []
+        elif rule.read == "class_table" and generic:
+            shaped_tables.class_table(self.tables, table, headers, rows)
         elif rule.read == "class_table":
             self.tables.class_table(table, headers, rows)
+        elif rule.read == "label_above":  # its label lines are of other kinds than its rows: every line counts
+            lines = [t for c in node.children if not (isinstance(c, Tree) and c.data == rule.headers) for t in tokens(c)]
+            shaped_tables.label_above(self.tables, table, lines, shaped_tables.ROW_READERS[rule.cells])
         elif rule.read == "group_table":
             self.tables.group_table(table, self.group_columns, rows, rule.unlabelled)
         elif rule.read == "matrix":
             groups = next((t for t in lines if kind(t) == rule.groups), None)
             self.tables.matrix(table, groups, headers, rows)
         elif rule.read == "items":
-            self.tables.items(table, rows)
+            self.tables.items(table, rows, shaped_tables.generic_row if generic else None)
 
 
 def _evidence(entries: list[dict]) -> tuple[tuple[str, float, str], ...]:
@@ -189,7 +211,7 @@ def load(path: Path) -> type[SpecLayout]:
     """The layout a spec file declares, registered under its id."""
     with open(path, "rb") as handle:
         spec = tomllib.load(handle)
-    rules = {name: make_rule(name, entry) for name, entry in spec.get("rules", {}).items()}
+    rules = {name: make_rule(name, entry, spec.get("cells", "lines")) for name, entry in spec.get("rules", {}).items()}
     statement = spec["statement"]
     attributes = {
         "id": spec["id"], "description": spec["description"], "grammar": spec["grammar"],

@@ -55,6 +55,15 @@ def figure_value(raw: str, unit: str):
     return value
 
 
+def printed_unit(raw: str) -> str:
+    """The unit a figure shows by itself, for a fact no concept names: YES/NO a boolean, a percent
+    sign a percent, a dollar sign usd, else a pure number (as the generic reader reads one)."""
+    text = raw.strip()
+    if parse_boolean(text) is not None:
+        return "boolean"
+    return "percent" if "%" in text else "usd" if "$" in text else "pure"
+
+
 @attrs.define
 class FactBuilder:
     """Collects a statement's facts and the diagnostics about them."""
@@ -64,6 +73,10 @@ class FactBuilder:
 
     def add(self, name: str, label: str, cell: Cell, line: int, dims: Mapping[str, str],
             label_span: Optional[Span] = None) -> Optional[Fact]:
+        """`name` "": a figure a spec keeps under its printed label with no concept yet (a drafted
+        layout's TODO entry), its unit as printed (see printed_unit)."""
+        if not name:
+            return self._unnamed(label, cell, line, dims, label_span)
         meaning = concept(name)
         unit = meaning.unit
         span = cell.span(line)
@@ -81,6 +94,19 @@ class FactBuilder:
                         "bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {meaning.form_name}", span))
                 value = None
         fact = Fact(name, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
+        self.facts.append(fact)
+        return fact
+
+    def _unnamed(self, label: str, cell: Cell, line: int, dims: Mapping[str, str],
+                 label_span: Optional[Span]) -> Fact:
+        unit = printed_unit(cell.text)
+        span = cell.span(line)
+        try:
+            value = figure_value(cell.text, unit)
+        except NotAFigure:  # an overflow mark ("##########"): the value is unknown, and said so
+            self.diagnostics.append(warning("bad-figure", f"{label.strip()!r}: {cell.text!r} is not a figure", span))
+            value = None
+        fact = Fact(None, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
         self.facts.append(fact)
         return fact
 
@@ -113,6 +139,8 @@ class ClassRegistry:
         return name
 
     def record(self, name: str, fact: Fact) -> None:
+        if fact.concept is None:  # a figure kept with no concept yet is no figure of the class
+            return
         # A figure a class table prints twice keeps the first as the class's value;
         # both stay in `facts` with their spans.
         self.figures[name].setdefault(fact.concept, fact)

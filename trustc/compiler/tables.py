@@ -247,8 +247,7 @@ class Tables:
         names: list[Optional[str]] = []
         for index, row in enumerate(split):
             if row.label is not None:
-                name = self.classes.declare(row.label.text) if spec.declares else (
-                    self.classes.resolve(row.label.text) or self.classes.declare(row.label.text))
+                name = self.class_named(spec, row.label.text)
             elif spec.unlabelled_total and labelled and index == len(split) - 1 and len(row.values) == width:
                 name = self.classes.declare(TOTAL)
             elif index < len(previous):
@@ -268,6 +267,13 @@ class Tables:
                 self.class_row(spec, row, self.classes.declare(TOTAL), columns)
         if labelled or any(n is not None for n in names):
             self.positions[spec.position] = names
+
+    def class_named(self, spec: ClassTable, label: str) -> str:
+        """The class a row label names: a new one where the table declares its classes, else the class
+        of that name seen before (another spelling keeps the first one's name) or a new one."""
+        if spec.declares:
+            return self.classes.declare(label)
+        return self.classes.resolve(label) or self.classes.declare(label)
 
     @staticmethod
     def class_cells(token: Token, text_columns: Sequence[Column], cells) -> Row:
@@ -320,8 +326,9 @@ class Tables:
                                {"group": group, **dims} if group is not None else dims))
             self.place(row, placed)
 
-    def items(self, spec: Items, rows: Sequence[Token]) -> None:
-        for row in (Row.split(t, spec.label) for t in real(rows)):
+    def items(self, spec: Items, rows: Sequence[Token], split=None) -> None:
+        """`split`: how a line becomes a Row, if not by `spec.label` over lines.lark's cells (shaped_tables)."""
+        for row in (split(t) if split is not None else Row.split(t, spec.label) for t in real(rows)):
             concept = spec.labels.get(key(row.label.text)) if row.label is not None else None
             if concept is None:
                 self.unknown(row, f"label {row.label_text!r} has no known meaning here")

@@ -41,7 +41,7 @@ from lark import Transformer
 
 from ..ast import Diagnostic, Fact, Field, Span, Statement
 from ..columns import Cell, Column
-from ..concepts import concepts, match_label
+from ..concepts import concepts, match_label_words
 from ..diagnostics import INFO, warning
 from ..layout import Detection, Layout, LayoutResult, ParseOutcome, real
 from ..numbers import NotAFigure, find_date, parse_number
@@ -154,22 +154,13 @@ def _concept(row: str, column: str, dims: dict, context: str) -> Optional[str]:
     context = f"{context} {column} {row}"
     if _PER_1000.search(context):  # "INTEREST" in a per-$1,000 table: "Interest per $1,000"
         for text in candidates:
-            name = _suffix_match(text, " per $1,000")
+            name = match_label_words(text, " per $1,000")
             if name is not None:
                 return name
     for text in candidates:
-        name = _suffix_match(text)
+        name = match_label_words(text)
         if name is not None:
             return _in_context(name, dims, context)
-    return None
-
-
-def _suffix_match(text: str, after: str = "") -> Optional[str]:
-    words = text.split()
-    for start in range(len(words)):
-        name = match_label(" ".join(words[start:]) + after)
-        if name is not None:
-            return name
     return None
 
 
