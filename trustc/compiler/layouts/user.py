@@ -1,8 +1,8 @@
 """Layouts kept outside trustc: every spec (`*.toml`) in the folders TRUSTC_LAYOUTS names.
 
 TRUSTC_LAYOUTS is a list of folders (separated like PATH: `:` on POSIX, `;` on
-Windows). A spec's `grammar` is a file beside it; its `%import lines (...)`
-finds trustc's shared line kinds. `trustc new-layout` writes such a folder.
+Windows). A spec's `grammar` is a file beside it; its `%import lines (...)` or
+`%import generic (...)` finds trustc's shared line kinds. `trustc new-layout` writes such a folder.
 A spec that fails to load is skipped with a RuntimeWarning naming it, as a
 broken plugin is; a spec whose id is already registered is skipped too (a
 folder cannot silently replace a built-in layout).
