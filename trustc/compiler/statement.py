@@ -17,7 +17,7 @@ from lark import Token
 
 from .ast import ClassBalance, Diagnostic, Fact, Span
 from .columns import Cell, Column, stack_headers
-from .concepts import concept
+from .concepts import concept, concepts
 from .diagnostics import warning
 from .numbers import NOT_AVAILABLE, NotAFigure, parse_boolean, parse_date, parse_number
 
@@ -38,6 +38,8 @@ def class_key(label: str) -> str:
 
 def figure_value(raw: str, unit: str):
     """A printed figure to its exact value for `unit`. Raises NotAFigure."""
+    if unit not in _NOT_NUMBERS:  # the usual case first: parse_number strips the text itself
+        return parse_number(raw)[0]
     text = raw.strip()
     if unit == "text":
         return text
@@ -64,6 +66,9 @@ def printed_unit(raw: str) -> str:
     return "percent" if "%" in text else "usd" if "$" in text else "pure"
 
 
+_NOT_NUMBERS = frozenset({"text", "date", "boolean"})
+
+
 @attrs.define
 class FactBuilder:
     """Collects a statement's facts and the diagnostics about them."""
@@ -77,23 +82,24 @@ class FactBuilder:
         layout's TODO entry), its unit as printed (see printed_unit)."""
         if not name:
             return self._unnamed(label, cell, line, dims, label_span)
-        meaning = concept(name)
+        meaning = concepts().get(name) or concept(name)  # concept() raises the error naming an unknown one
         unit = meaning.unit
-        span = cell.span(line)
+        raw = cell.text
+        span = Span(line, cell.start + 1, line, cell.end + 1)
         try:
-            value = figure_value(cell.text, unit)
+            value = figure_value(raw, unit)
         except NotAFigure:
             self.diagnostics.append(
-                warning("bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {unit} figure", span)
+                warning("bad-figure", f"{label.strip()!r}: {raw!r} is not a {unit} figure", span)
             )
             value = None
         else:
-            if isinstance(value, str) and not meaning.fits(value):
+            if value.__class__ is str and meaning.form is not None and not meaning.fits(value):
                 if value not in NOT_AVAILABLE:  # N/A under a CUSIP says there is none: no finding
                     self.diagnostics.append(warning(
-                        "bad-figure", f"{label.strip()!r}: {cell.text!r} is not a {meaning.form_name}", span))
+                        "bad-figure", f"{label.strip()!r}: {raw!r} is not a {meaning.form_name}", span))
                 value = None
-        fact = Fact(name, label.strip(), value, unit, cell.text, span, dict(dims), label_span)
+        fact = Fact(name, label.strip(), value, unit, raw, span, dict(dims), label_span)
         self.facts.append(fact)
         return fact
 

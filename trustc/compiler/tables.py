@@ -21,6 +21,7 @@ still facts.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -37,6 +38,7 @@ from .statement import ClassRegistry, FactBuilder
 TOTAL = "Total"
 
 
+@functools.lru_cache(maxsize=8192)  # called per cell with the few hundred titles and labels a layout prints
 def key(printed: str) -> str:
     """A printed label or column title as the maps are keyed: lower case, single spaces, no final colon."""
     return " ".join(printed.split()).lower().rstrip(":").rstrip()
@@ -219,12 +221,18 @@ class Tables:
               record: Optional[str] = None) -> None:
         """Facts for (cell, concept, label, dims); cells without a concept give the row's one diagnostic."""
         unknown: list[str] = []
+        add, line, label_span, context = self.facts.add, row.token.line, row.label_span, self.dims
+        # A row's cells usually share one dims mapping: merge it with the context once (add copies it).
+        given: Optional[Mapping[str, str]] = None
+        merged: Mapping[str, str] = {}
         for cell, concept, label, dims in placed:
             if concept is None:
                 if label not in unknown:
                     unknown.append(label)
                 continue
-            fact = self.facts.add(concept, label, cell, row.line, {**dims, **self.dims}, row.label_span)
+            if dims is not given:
+                given, merged = dims, {**dims, **context} if context else dims
+            fact = add(concept, label, cell, line, merged, label_span)
             if record is not None:
                 self.classes.record(record, fact)
         if unknown:

@@ -16,7 +16,7 @@ import attrs
 from ..ast import Fact, Statement
 from ..concepts import concepts
 from .knowledge import Knowledge
-from .quantity import Quantity, printed
+from .quantity import Quantity, printed, tolerance
 
 DimsKey = tuple[tuple[str, str], ...]
 
@@ -30,18 +30,20 @@ class Entity:
     key: DimsKey
     facts: Mapping[str, Fact]  # the first figure printed for each concept
     repeats: tuple[Fact, ...]  # figures printed again for a concept already seen
+    # concept -> the Decimal value of its fact, for the facts that have one: checks ask it ~1,000 times a statement
+    numbers: Mapping[str, Decimal] = attrs.field(init=False, eq=False, repr=False)
+    dims: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)  # the key as a mapping (read only)
 
-    @functools.cached_property
-    def dims(self) -> dict[str, str]:  # built once: every check asks it of every entity (read only)
-        return dict(self.key)
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "numbers", {c: f.value for c, f in self.facts.items() if f.value.__class__ is Decimal})
+        object.__setattr__(self, "dims", dict(self.key))
 
     @property
     def name(self) -> str:
         return describe(self.key)
 
     def number(self, concept: str) -> Optional[Decimal]:
-        fact = self.facts.get(concept)
-        return fact.value if fact is not None and isinstance(fact.value, Decimal) else None
+        return self.numbers.get(concept)
 
 
 def describe(key: DimsKey) -> str:
@@ -64,20 +66,40 @@ class Context:
     knowledge: Knowledge
     entities: dict[DimsKey, Entity] = attrs.field(init=False)
     _quantities: dict[int, Quantity] = attrs.field(init=False, factory=dict)  # by fact, which the statement keeps alive
+    # digits the statement's largest figure needs (registry.arithmetic_for), found with the quantities
+    digits: int = attrs.field(init=False, default=0)
 
     def __attrs_post_init__(self) -> None:
+        """Entities, and every figure's quantity, in one pass over the facts: each fact's dims keyed once and
+        its Decimal taken apart once, where the checks would ask for them again and again."""
         firsts: dict[DimsKey, dict[str, Fact]] = {}
         repeats: dict[DimsKey, list[Fact]] = {}
+        k = self.knowledge
+        quantities = self._quantities
+        keys: dict[int, DimsKey] = {}  # a layout's facts often share one dims mapping
+        digits = 0
         for fact in self.statement.facts:
+            value = fact.value
+            if value.__class__ is Decimal and value.is_finite():
+                _sign, figures, exponent = value.as_tuple()
+                digits = max(digits, len(figures) + max(exponent, 0))
+                if fact.concept is not None:
+                    places = max(0, -exponent)
+                    exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
+                    quantities[id(fact)] = Quantity(value, tolerance(places, exact, fact.unit in k.truncated_units),
+                                                    places)
             if fact.concept is None:  # a figure the dictionary does not name (generic reader): nothing to check
                 continue
-            key = dims_key(fact.dims)
+            key = keys.get(id(fact.dims))
+            if key is None:
+                key = keys[id(fact.dims)] = dims_key(fact.dims)
             seen = firsts.setdefault(key, {})
             if fact.concept in seen:
                 repeats.setdefault(key, []).append(fact)
             else:
                 seen[fact.concept] = fact
-        self.entities = {k: Entity(k, v, tuple(repeats.get(k, ()))) for k, v in firsts.items()}
+        self.entities = {key: Entity(key, v, tuple(repeats.get(key, ()))) for key, v in firsts.items()}
+        self.digits = digits
 
     def quantity(self, fact: Fact) -> Quantity:
         known = self._quantities.get(id(fact))

@@ -49,11 +49,11 @@ def printed(value: Decimal, exact: bool = False, truncated: bool = False) -> Qua
     """A printed figure: half a unit of its last digit, a whole one if it may be truncated."""
     exponent = value.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return Quantity(value, _tolerance(places, exact, truncated), places)
+    return Quantity(value, tolerance(places, exact, truncated), places)
 
 
 @functools.lru_cache(maxsize=None)  # a few dozen (places, exact, truncated) ever occur
-def _tolerance(places: int, exact: bool, truncated: bool) -> Decimal:
+def tolerance(places: int, exact: bool, truncated: bool) -> Decimal:
     return Decimal(0) if exact else (Decimal(1) if truncated else HALF).scaleb(-places)
 
 

@@ -63,7 +63,7 @@ CHECKS: tuple[Check, ...] = (
 def check_statement(statement: Statement, checks: Iterable[Check] = CHECKS,
                     known: Knowledge | None = None) -> Iterator[Diagnostic]:
     ctx = Context(statement, known or knowledge())
-    with localcontext(arithmetic_for(statement)):  # a list: a generator would leak the context to its caller
+    with localcontext(arithmetic(ctx.digits)):  # a list: a generator would leak the context to its caller
         found = list(_run(ctx, statement, checks))
     yield from found
 
@@ -76,6 +76,11 @@ def arithmetic_for(statement: Statement) -> DecimalContext:
     """
     digits = max((len(t.digits) + max(t.exponent, 0) for t in (f.value.as_tuple() for f in statement.facts
                   if isinstance(f.value, Decimal) and f.value.is_finite())), default=0)
+    return arithmetic(digits)
+
+
+def arithmetic(digits: int) -> DecimalContext:
+    """The arithmetic for figures of at most `digits` digits (Context.digits counts them with the quantities)."""
     return DecimalContext(prec=max(getcontext().prec, digits + 12))  # sums of many figures stay exact
 
 
