@@ -50,6 +50,10 @@ def is_figure(text: str) -> bool:
     return FIGURE.fullmatch(text) is not None
 
 
+# What a figure (lines.lark's _FIG) can start with: a chunk starting otherwise is no run of figures.
+_FIGURE_FIRST = frozenset("0123456789.()-+$N")
+
+
 def split_cells(text: str) -> list[Cell]:
     """The cells of a line, as the grammars' line kinds see them (lines.lark: `_CELL`, `_SEP`, `_FIG`)."""
     cells: list[Cell] = []
@@ -61,7 +65,7 @@ def split_cells(text: str) -> list[Cell]:
             last = cells.pop()
             append(Cell(text[last.start:end], last.start, end))
             continue
-        if " " in chunk:
+        if " " in chunk and chunk[0] in _FIGURE_FIRST:  # else its first word is no figure: a label
             words = _figure_words(text, chunk, start)
             if words is not None:
                 cells.extend(words)

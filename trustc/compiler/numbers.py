@@ -13,6 +13,9 @@ from typing import Optional
 NUMBER = re.compile(
     r"(?P<open>\()?(?P<sign>[-+])?\$?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)?(?P<frac>\.\d+)?(?P<close>\))?\s*(?P<pct>%)?"
 )
+# The usual figure, unsigned digits with or without thousands commas and decimals: NUMBER gives exactly
+# Decimal(text without its commas) for it, with no groups to take apart.
+PLAIN_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 NOT_AVAILABLE = frozenset({"N/A", "NA", "N.A.", "n/a", "-", "--", "*", "Not Available"})
 BOOLEANS = {"YES": True, "NO": False, "Y": True, "N": False, "TRUE": True, "FALSE": False}
 
@@ -32,6 +35,8 @@ def is_number(raw: str) -> bool:
 def parse_number(raw: str) -> tuple[Optional[Decimal], bool]:
     """Return (value, is_percent). N/A gives (None, False). Raises NotAFigure."""
     text = raw.strip()
+    if PLAIN_NUMBER.fullmatch(text) is not None:
+        return Decimal(text.replace(",", "") if "," in text else text), False
     if text in NOT_AVAILABLE:
         return None, False
     m = NUMBER.fullmatch(text)

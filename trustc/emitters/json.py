@@ -35,8 +35,14 @@ def fields(mapping) -> dict:
     return out
 
 
+def _value(value: Any) -> Any:
+    """A figure's value as orjson writes it: a Decimal as its printed digits here, not through `_default`
+    (a call back into Python per figure)."""
+    return orjson.Fragment(str(value).encode()) if value.__class__ is Decimal else value
+
+
 def fact(f: Fact) -> dict:
-    out = {"concept": f.concept, "label": f.label, "value": f.value, "unit": f.unit, "dims": dict(f.dims),
+    out = {"concept": f.concept, "label": f.label, "value": _value(f.value), "unit": f.unit, "dims": dict(f.dims),
            "raw": f.raw, "span": span(f.span)}
     # the generic reader's printed row label and column title (layouts that know their report have none)
     if f.row_label is not None:
@@ -62,7 +68,7 @@ def statement(s: Statement) -> dict:
         entry: dict[str, Any] = {"class": balance.name}
         if balance.printed_as:
             entry["printed_as"] = list(balance.printed_as)
-        entry.update({name: f.value for name, f in balance.figures.items()})
+        entry.update({name: _value(f.value) for name, f in balance.figures.items()})
         classes.append(entry)
     return {
         "format": s.format,
