@@ -35,7 +35,7 @@ import orjson
 from . import __version__
 from .compiler.driver import MIN_CONFIDENCE, compile_source, os_error_code, stream_source
 from .compiler.output import atomic_write, safe_stem
-from .compiler.source import MAX_BYTES, NotText, Refused, decode, read_bytes
+from .compiler.source import MAX_BYTES, NotText, Refused, decode_taking, read_bytes
 
 MANIFEST = "manifest.jsonl"
 LOCK = ".trustc.lock"  # hidden: a walk of the output folder never takes it for an input
@@ -240,8 +240,9 @@ def compile_one(job: Job, settings: Settings, previous: Optional[dict] = None) -
         record.update(sha256=sha, bytes=len(data))
         if _still_good(previous, sha, settings):
             return previous
-        source = decode(data, "<stdin>" if job.path == "-" else job.path)
-        del data  # the source holds the bytes; two references would keep both alive under a memory limit
+        holder = [data]
+        del data  # decode_taking frees the bytes once decoded: under a memory limit only text and lines coexist
+        source = decode_taking(holder, "<stdin>" if job.path == "-" else job.path, sha)
     except NotText as exc:
         record["error"] = f"not-text: {exc}"
     except Refused as exc:

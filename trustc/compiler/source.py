@@ -26,15 +26,29 @@ class NotText(ValueError):
 
 @attrs.define
 class SourceText:
+    """A decoded input. What `decode` builds holds the lines only: the bytes are kept as their hash and
+    size (`digest`) and the text is rebuilt from the lines when asked, so a 50 MB filing is held once,
+    not three times (bytes, text, lines)."""
+
     path: str
-    data: bytes
-    text: str
+    data: bytes  # the input's bytes when built by hand; decode() keeps none (b"") and sets `digest`
+    _text: Optional[str]  # the decoded text when built by hand; None: `text` rebuilds it from the lines
     lines: list[str]
     diagnostics: list[Diagnostic]
     ends_with_newline: bool
+    digest: Optional[tuple[str, int]] = None  # (sha256 hex, byte count) of the input, taken while decoding
+
+    @property
+    def text(self) -> str:
+        """The decoded text (every line end written as \\n when rebuilt from the lines)."""
+        if self._text is not None:
+            return self._text
+        return "\n".join(self.lines) + ("\n" if self.ends_with_newline else "")
 
     @property
     def info(self) -> SourceInfo:
+        if self.digest is not None:
+            return SourceInfo(self.path, *self.digest)
         return SourceInfo(self.path, hashlib.sha256(self.data).hexdigest(), len(self.data))
 
     def view(self, first: int = 1, last: Optional[int] = None) -> "LineView":
@@ -84,6 +98,15 @@ def _position(text, offset: int) -> tuple[int, int]:
 
 def decode(data: bytes, path: str = "<input>") -> SourceText:
     """Decode a filing's bytes. Raises NotText for binary input."""
+    return decode_taking([data], path)
+
+
+def decode_taking(holder: list[bytes], path: str = "<input>", sha256: Optional[str] = None) -> SourceText:
+    """`decode` of the bytes `holder` holds, taken out of it: when the caller keeps no other reference they
+    are freed as soon as they are decoded and hashed, before the lines are split (peak: text and lines,
+    not bytes, text and lines). `sha256`: their hash when the caller has taken it already."""
+    data = holder.pop()
+    digest = (sha256 or hashlib.sha256(data).hexdigest(), len(data))
     diagnostics: list[Diagnostic] = []
     if _looks_binary(data):
         raise NotText(f"{path}: not a text filing (binary data)")
@@ -102,6 +125,8 @@ def decode(data: bytes, path: str = "<input>") -> SourceText:
                 Span(line, col, line, col + 1),
             )
         )
+    data_for_text.release()
+    del data_for_text, data
     if "\x00" in text:
         line, _col = _position(text, text.index("\x00"))
         diagnostics.append(
@@ -114,7 +139,7 @@ def decode(data: bytes, path: str = "<input>") -> SourceText:
         )
         text = text.replace("\x00", " ")
     lines, ends_with_newline = split_lines(text)
-    return SourceText(path, data, text, lines, diagnostics, ends_with_newline)
+    return SourceText(path, b"", None, lines, diagnostics, ends_with_newline, digest)
 
 
 def split_lines(text: str) -> tuple[list[str], bool]:
@@ -190,4 +215,4 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
 
 def read_path(path: str, max_bytes: int = MAX_BYTES) -> SourceText:
     """Read a file (`-` for stdin, `.gz` transparently). OSError, Refused and NotText propagate."""
-    return decode(read_bytes(path, max_bytes), "<stdin>" if path == "-" else path)
+    return decode_taking([read_bytes(path, max_bytes)], "<stdin>" if path == "-" else path)
