@@ -36,11 +36,11 @@ SAMPLES = [
 # one space apart (citigroup), flattened HTML cells (mi-auto, auto-receivables). Their drafts read
 # them with generic.lark's line kinds and shapes.py's cells (`cells = "generic"`).
 GENERIC_SAMPLES = {
-    "secgov_cik923147_household-hel-trust-2001-2_xhel012_2001-12-20.txt": 10,
+    "secgov_cik923147_household-hel-trust-2001-2_xhel012_2001-12-20.txt": 3,
     "secgov_cik1307287_ex99_citigroup-mortgage-loan-trust-2004-UST1_2004-12-27.txt": 0,
     "capedge_0001193125-03-053433-3_mi-auto-loan-trust-2002-1_servicing-report_2003-09-22.txt": 0,
-    "secgov_cik1400127_a35601exv99w1_auto-receivables-servicer-report_2007-11-13.txt": 10,
-}
+    "secgov_cik1400127_a35601exv99w1_auto-receivables-servicer-report_2007-11-13.txt": 5,
+}  # facts with a concept at least (the dictionary matches the label as printed)
 
 
 @pytest.fixture(autouse=True)
@@ -156,6 +156,10 @@ def test_draft_of_a_partial_gives_located_labelled_facts(name, tmp_path):
     assert result.facts > 0 and result.concepts >= GENERIC_SAMPLES[name]
     spec = (tmp_path / "my_trustee.toml").read_text(encoding="utf-8")
     assert 'cells = "generic"' in spec
+    # a concept the label's last words name is a suggestion, not a mapping: its figures stay without one
+    for mapping in result.mappings:
+        for printed, concept in mapping.suggested:
+            assert f"{json.dumps(printed, ensure_ascii=False)} = \"\"  # TODO: its last words name {concept}" in spec
     load_folder(tmp_path, only="my-trustee")
     compilation = compile_file(str(path), format="my-trustee")
     lines = read_path(str(path)).lines

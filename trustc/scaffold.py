@@ -337,7 +337,7 @@ def grammar(layout_id: str, sample: str, found: Sequence[Table], tail: Sequence[
 # -- the spec --------------------------------------------------------------------------------------------------
 
 TODO = "# TODO: no concept matched"
-GUESSED = "# CHECK: matched by its last words"
+SUGGESTED = "# TODO: its last words name {}"
 
 
 def toml_string(text: str) -> str:
@@ -351,26 +351,31 @@ class Mapping:
     table: str
     kind: str  # "columns" or "labels"
     printed: tuple[tuple[str, Optional[str]], ...]
-    guessed: tuple[str, ...] = ()  # keys matched by their last words only (match_label_words): to check
+    # for a key left to map, the concept its last words name (match_label_words): a suggestion only,
+    # since it is often another figure ("Begin Principal Balance" -> loan_balance)
+    suggested: tuple[tuple[str, str], ...] = ()
 
     @property
     def todo(self) -> list[str]:
         return [k for k, concept in self.printed if concept is None]
 
 
+ASIDE = re.compile(r"\([^)]*\)?")
+
+
 def _mapped(table: str, kind: str, printed: Iterable[str]) -> Mapping:
     """The keys of printed labels or column titles, each with the concept its words name (if any)."""
     out: dict[str, Optional[str]] = {}
-    guessed: list[str] = []
+    suggested: dict[str, str] = {}
     for text in printed:
         if not key(text) or key(text) in out:
             continue
         out[key(text)] = match_label(text)
-        if out[key(text)] is None:
-            out[key(text)] = match_label_words(text)
-            if out[key(text)] is not None:
-                guessed.append(key(text))
-    return Mapping(table, kind, tuple(out.items()), tuple(guessed))
+        # a suggestion from the last words, never from words in parentheses ("Cash Yield (% of Beginning Balance)")
+        guess = match_label_words(ASIDE.sub(" ", text)) if out[key(text)] is None else None
+        if guess is not None:
+            suggested[key(text)] = guess
+    return Mapping(table, kind, tuple(out.items()), tuple(suggested.items()))
 
 
 def reading(name: str, sort: str, body: Sequence[Line], headers: Sequence[Line],
@@ -454,7 +459,8 @@ def spec(layout_id: str, sample: str, found: Sequence[Table], grammar_file: str,
                 out.append(f"position = {toml_string(name)}")
             out.append(f"[rules.{name}.{mapping.kind}]")
             for printed, concept in mapping.printed:
-                note = TODO if not concept else GUESSED if printed in mapping.guessed else ""
+                guess = dict(mapping.suggested).get(printed)
+                note = "" if concept else SUGGESTED.format(guess) if guess else TODO
                 out.append(f"{toml_string(printed)} = {toml_string(concept or '')}" + (f"  {note}" if note else ""))
     return "\n".join(out) + "\n", mappings
 
@@ -621,7 +627,9 @@ def report(result: Draft) -> str:
     todo = [(m, m.todo) for m in result.mappings if m.todo]
     total = sum(len(m.printed) for m in result.mappings)
     left = sum(len(t) for _m, t in todo)
-    out.append(f"  mapped {total - left} of {total} labels and column titles to concepts; left to map ({left}):")
+    suggested = sum(len(m.suggested) for m in result.mappings)
+    out.append(f"  mapped {total - left} of {total} labels and column titles to concepts; left to map ({left}, "
+               f"{suggested} with a concept suggested in the spec):")
     for mapping, items in todo:
         out.append(f"    [rules.{mapping.table}.{mapping.kind}] " + ", ".join(map(repr, items)))
     out.append(f"  use it: TRUSTC_LAYOUTS={folder} trustc compile -f {result.layout_id} FILE  "
