@@ -140,6 +140,15 @@ def spanning_columns(text: str, width: int = 10_000) -> list[Column]:
     ]
 
 
+def titled_columns(text: str) -> tuple[str, list[Column]]:
+    """"SOURCES OF PRINCIPAL   FIXED GROUP   ADJ GROUP   TOTAL": a table's title (its first cell) and the
+    columns printed after it on the same line."""
+    cells = split_cells(text)
+    if not cells:  # an empty line closing a table cut short (Layout.parse)
+        return "", []
+    return cells[0].text, [Column(c.text, c.start, c.end) for c in cells[1:]]
+
+
 def assign(values: Sequence[Cell], columns: Sequence[Column]) -> list[tuple[Cell, Optional[Column]]]:
     """Place each value cell under a column.
 

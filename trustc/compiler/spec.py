@@ -5,7 +5,8 @@ of the parse tree is one statement and where its title, date and series are
 printed, and binds rules to the table kinds of `tables.py`:
 
     [rules.principal_distributions]
-    read = "group_table"                  # class_table | group_table | matrix | items | label_above | group_columns
+    read = "group_table"   # class_table | group_table | matrix | items | label_above | key_values
+                           # | transposed | group_columns | columns | context
     rows = { "beginning balanc" = "pool_beginning_balance", ... }
 
 A rule (or the whole spec, at the top) may say `cells = "generic"`: its lines are
@@ -17,8 +18,9 @@ label_above. A label mapped to "" keeps its figures as facts with no concept yet
 The interpreter walks the parse tree once. A rule with `read` is read as that
 kind of table; a rule without one is walked into; lines outside any table
 (headings, notes, prose) are consumed by the grammar and carry no figure. The
-context (`dims` of a rule, the group columns a `group_columns` line sets) passes
-down to the tables inside and after it. See docs/adding-a-layout.md, "The spec".
+context (`dims` of a rule, the group columns a `group_columns` line sets, the
+values a `context` rule reads from a printed heading) passes down to the tables
+inside and after it. See docs/adding-a-layout.md, "The spec".
 """
 from __future__ import annotations
 
@@ -29,13 +31,13 @@ from typing import Any, Optional
 import attrs
 from lark import Token, Tree
 
-from .ast import Statement
-from .columns import Column, spanning_columns
+from .ast import Field, Statement
+from .columns import Column, spanning_columns, stack_headers, titled_columns
 from .concepts import tomllib
 from .cover import date_field, kind
 from .layout import Layout, LayoutResult
 from . import shaped_tables
-from .tables import ClassTable, GroupTable, Items, Matrix, RowPattern, Tables
+from .tables import ClassTable, GroupTable, Items, KeyValues, Matrix, RowPattern, Tables, TransposedMatrix, key, real
 
 # The rules of form8k.lark a statement layout %imports: the 8-K around the statement.
 FORM_RULES = ("cover", "items", "signatures", "exhibit_index")
@@ -44,7 +46,7 @@ FORM_RULES = ("cover", "items", "signatures", "exhibit_index")
 def tokens(node: Any) -> list[Token]:
     """Every real line under a node, in order."""
     if isinstance(node, Token):
-        return [node] if node.value else []
+        return list(real([node]))
     out: list[Token] = []
     for child in node.children:
         out.extend(tokens(child))
@@ -65,11 +67,41 @@ class Rule:
     unlabelled: Optional[str] = None  # the concept of a group table's row printed without a label
     cells: str = "lines"  # how its lines split into cells: "lines" (lines.lark) or "generic" (shapes.py)
     dims: dict = attrs.field(factory=dict)  # context the facts inside carry
+    # context values read from the lines under the rule: name -> pattern whose group 1 is the value (a pattern
+    # that does not match unsets it); { pattern = ..., lower = true } gives the value in lower case
+    context: dict = attrs.field(factory=dict, converter=lambda m: {n: ContextValue.of(p) for n, p in m.items()})
+    takes: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # context values its facts carry as dims
+    # the line kind printing the table's title then its columns; its title picks the table in `[titles]`
+    title: Optional[str] = None
+    keep_columns: bool = False  # the title line prints no columns: the columns above it still hold
+    totals_line: Optional[str] = None  # the line kind of a class table's totals row printed apart
+    group_line: Optional[str] = None  # the line kind whose first cell names a transposed block's group
+    first_is_title: bool = False  # `columns`: the first column title is the table's title, not a column
+
+
+@attrs.frozen
+class ContextValue:
+    pattern: re.Pattern
+    lower: bool = False
+
+    @classmethod
+    def of(cls, entry: Any) -> "ContextValue":
+        if isinstance(entry, str):
+            return cls(re.compile(entry))
+        return cls(re.compile(entry["pattern"]), bool(entry.get("lower", False)))
+
+    def read(self, lines: list[Token]) -> Optional[str]:
+        found = next((m for t in lines for m in [self.pattern.search(t.value)] if m), None)
+        if found is None:
+            return None
+        return found.group(1).lower() if self.lower else found.group(1)
 
 
 TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items,
-               "label_above": Items}
-RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells"}
+               "label_above": Items, "key_values": KeyValues, "transposed": TransposedMatrix}
+CONTEXT_KINDS = (None, "group_columns", "columns", "context")
+RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells", "context", "takes",
+               "title", "keep_columns", "totals_line", "group_line", "first_is_title"}
 GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "generic"` reads
 
 
@@ -88,7 +120,7 @@ def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
         if "patterns" in table_options:
             table_options["patterns"] = tuple(RowPattern(p["pattern"], p["dims"]) for p in table_options["patterns"])
         table = TABLE_KINDS[read](**table_options)
-    elif read not in (None, "group_columns"):
+    elif read not in CONTEXT_KINDS:
         raise ValueError(f"rule {name!r}: unknown kind {read!r}")
     return Rule(name, table=table, **options)
 
@@ -100,6 +132,7 @@ class StatementSpec:
     title_lines: tuple[str, ...] = ()  # line kinds of the heading that make the title, joined by " / "
     date_line: Optional[str] = None  # the line kind printing the distribution date after a colon
     series: Optional[re.Pattern] = attrs.field(default=None, converter=lambda p: re.compile(p) if p else None)
+    date_fact: Optional[str] = None  # else: the concept of the fact giving the date (its first printing)
 
 
 @attrs.define
@@ -107,8 +140,10 @@ class Reader:
     """Walks one statement's tree, reading its tables in print order."""
 
     rules: dict[str, Rule]
+    titles: dict[str, dict] = attrs.field(factory=dict)  # a table's printed title (keyed) -> its map
     tables: Tables = attrs.field(factory=Tables)
-    group_columns: list[Column] = attrs.field(factory=list)
+    group_columns: list[Column] = attrs.field(factory=list)  # set by `group_columns`, `columns` and title lines
+    context: dict[str, str] = attrs.field(factory=dict)  # values `context` rules read from printed lines
 
     def walk(self, node: Tree) -> None:
         for child in node.children:
@@ -133,27 +168,67 @@ class Reader:
                 if isinstance(block, Tree) and block.data == rule.blocks:
                     self.read(attrs.evolve(rule, blocks=None), block)
             return
-        lines = [c for c in node.children if isinstance(c, Token) and c.value]
+        lines = list(real(c for c in node.children if isinstance(c, Token)))
+        printed = tokens(node) if rule.context else []
+        for name, value in rule.context.items():
+            found = value.read(printed)
+            if found is None:
+                self.context.pop(name, None)
+            else:
+                self.context[name] = found
+        saved = self.tables.dims
+        self.tables.dims = {**saved, **{name: self.context[name] for name in rule.takes if name in self.context}}
+        self.table(rule, node, lines)
+        self.tables.dims = saved
+
+    def table(self, rule: Rule, node: Tree, lines: list[Token]) -> None:
         headers = [t for c in node.children if isinstance(c, Tree) and c.data == rule.headers for t in tokens(c)]
         rows = [t for t in lines if kind(t) in rule.lines]
-        table = rule.table
+        table, title = rule.table, ""
+        if rule.title is not None:
+            table, title = self.titled(rule, next((t for t in lines if kind(t) == rule.title), None))
         generic = rule.cells == "generic"
         if rule.read == "group_columns":
             self.group_columns = spanning_columns(lines[0].value) if lines else []
+        elif rule.read == "columns":
+            columns = stack_headers([t.value for t in lines])
+            self.group_columns = columns[1:] if rule.first_is_title else columns
         elif rule.read == "class_table" and generic:
             shaped_tables.class_table(self.tables, table, headers, rows)
+        elif rule.read == "class_table" and rule.title is not None:
+            self.tables.titled_class_table(table, title, self.group_columns, rows)
         elif rule.read == "class_table":
-            self.tables.class_table(table, headers, rows)
+            totals = next((t for t in tokens(node) if kind(t) == rule.totals_line), None) if rule.totals_line else None
+            self.tables.class_table(table, headers, rows, totals)
         elif rule.read == "label_above":  # its label lines are of other kinds than its rows: every line counts
             lines = [t for c in node.children if not (isinstance(c, Tree) and c.data == rule.headers) for t in tokens(c)]
             shaped_tables.label_above(self.tables, table, lines, shaped_tables.ROW_READERS[rule.cells])
         elif rule.read == "group_table":
-            self.tables.group_table(table, self.group_columns, rows, rule.unlabelled)
+            unlabelled = table.rows.get("", rule.unlabelled)
+            self.tables.group_table(table, self.group_columns, rows, unlabelled, title)
         elif rule.read == "matrix":
             groups = next((t for t in lines if kind(t) == rule.groups), None)
             self.tables.matrix(table, groups, headers, rows)
         elif rule.read == "items":
             self.tables.items(table, rows, shaped_tables.generic_row if generic else None)
+        elif rule.read == "key_values":
+            self.tables.key_values(table, rows)
+        elif rule.read == "transposed":
+            first = next((c for c in node.children if isinstance(c, Token) and kind(c) == rule.group_line), None)
+            self.tables.transposed(table, self.group_columns, first, rows)
+
+    def titled(self, rule: Rule, line: Optional[Token]) -> tuple[Any, str]:
+        """The table a title line picks from `[titles]`, and the title; the line's columns (unless it prints
+        none: `keep_columns`) are the table's."""
+        if line is None:
+            return rule.table, ""
+        if rule.keep_columns:
+            title = line.value.strip()
+        else:
+            title, self.group_columns = titled_columns(line.value)
+        found = self.titles.get(key(title), {})
+        field = "columns" if isinstance(rule.table, ClassTable) else "rows"
+        return attrs.evolve(rule.table, **{field: found}), title
 
 
 def _evidence(entries: list[dict]) -> tuple[tuple[str, float, str], ...]:
@@ -164,6 +239,7 @@ class SpecLayout(Layout):
     """A layout read from its spec: no Python of its own."""
 
     rules: dict[str, Rule] = {}
+    titles: dict[str, dict] = {}
     statement_spec: StatementSpec
     form: bool = False
 
@@ -191,9 +267,9 @@ class SpecLayout(Layout):
 
     def statement(self, node: Tree) -> tuple[Optional[Statement], list]:
         spec = self.statement_spec
-        reader = Reader(self.rules)
+        reader = Reader(self.rules, self.titles)
         reader.walk(node)
-        heading = next((c for c in node.children if isinstance(c, Tree) and c.data == spec.heading), None)
+        heading = next((c for c in node.iter_subtrees_topdown() if c.data == spec.heading), None)
         tables = reader.tables
         if heading is None and not tables.facts.facts:
             return None, tables.facts.diagnostics
@@ -202,6 +278,9 @@ class SpecLayout(Layout):
         series = spec.series.search(title) if spec.series else None
         date_token = next((t for t in lines if kind(t) == spec.date_line), None)
         date = date_field(date_token, date_token.value.find(":") + 1) if date_token is not None else None
+        if spec.date_fact is not None:
+            fact = next((f for f in tables.facts.facts if f.concept == spec.date_fact and f.value is not None), None)
+            date = Field(fact.value, fact.raw, fact.span) if fact is not None else None
         statement = Statement(self.id, title, date, tables.classes.balances(), tuple(tables.facts.facts),
                               series=series.group(1) if series else None)
         return statement, tables.facts.diagnostics
@@ -217,9 +296,10 @@ def load(path: Path) -> type[SpecLayout]:
         "id": spec["id"], "description": spec["description"], "grammar": spec["grammar"],
         "evidence": _evidence(spec.get("evidence", [])), "form": spec.get("form") == "form8k",
         "rules": rules, "__module__": __name__, "statement_end": spec.get("statement_end"),
+        "titles": {key(title): table for title, table in spec.get("titles", {}).items()},
         "statement_spec": StatementSpec(statement["rule"], statement.get("heading"),
                                         tuple(statement.get("title_lines", ())), statement.get("date_line"),
-                                        statement.get("series")),
+                                        statement.get("series"), statement.get("date_fact")),
     }
     name = "".join(part.title() for part in re.split(r"[-_]", spec["id"])) + "Layout"
     return type(name, (SpecLayout,), attributes)

@@ -10,10 +10,15 @@ table is printed in (section, REMIC, pool, group):
   TOTAL);
 - matrix: a row per dimension value (delinquency bucket, loan status), a column
   per concept, groups from a title spanning the columns;
-- items: "label   figure" lines, one fact per figure.
+- items: "label   figure" lines, one fact per figure;
+- key/values: "KEY:  value   KEY2:  value" lines, a value printed without a
+  key continuing the key above it (an address under its name);
+- transposed matrix: a row per concept, a column per dimension value (payment
+  buckets), the group named by the first cell of the block.
 
-Each kind is declared with data (`ClassTable`, `GroupTable`, `Matrix`, `Items`:
-label and column maps keyed by `key(printed)`) and read by `Tables`, which
+Each kind is declared with data (`ClassTable`, `GroupTable`, `Matrix`, `Items`,
+`KeyValues`, `TransposedMatrix`: label and column maps keyed by `key(printed)`)
+and read by `Tables`, which
 collects the facts and classes of one statement. A figure that no map places
 gives ONE diagnostic for its row, the same in every layout: `unknown-label`,
 naming the whole row and what it did not know; the row's other figures are
@@ -137,7 +142,7 @@ def _keyed(mapping: Mapping[str, str]) -> dict[str, str]:
 class ClassTable:
     """Rows are classes, columns are concepts."""
 
-    columns: Mapping[str, str] = attrs.field(converter=_keyed)
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_keyed)
     # True: row labels introduce the statement's classes (in print order); else a label is
     # looked up first (another spelling of a class seen before keeps the first one's name)
     declares: bool = False
@@ -149,13 +154,15 @@ class ClassTable:
     totals: str = "class"
     # the class of a table's one row printed without a label, before any class is known
     unnamed: str = ""
+    # printed before a class's name in its row label and not part of it ('(?i)^CLASS\s+': "CLASS A-1F")
+    strip: Optional[re.Pattern] = attrs.field(default=None, converter=lambda p: re.compile(p) if p else None)
 
 
 @attrs.frozen
 class GroupTable:
     """Rows are concepts, columns are groups."""
 
-    rows: Mapping[str, str] = attrs.field(converter=_keyed)
+    rows: Mapping[str, str] = attrs.field(factory=dict, converter=_keyed)
     label: str = "first"
 
 
@@ -194,6 +201,32 @@ class Items:
 
     labels: Mapping[str, str] = attrs.field(converter=_keyed)
     label: str = "first"
+
+
+def _keyed_dims(mapping: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    return {key(k): dict(v) for k, v in mapping.items()}
+
+
+@attrs.frozen
+class KeyValues:
+    """"KEY:  value   KEY2:  value" lines: a key names the concept of the value after it. A value printed
+    without a key continues the key whose value it sits under; `continued` maps that key to the concept of
+    its continuation lines, whose facts carry `line` = "1", "2", ... (an address under a name)."""
+
+    keys: Mapping[str, str] = attrs.field(converter=_keyed)
+    continued: Mapping[str, str] = attrs.field(factory=dict, converter=_keyed)
+
+
+@attrs.frozen
+class TransposedMatrix:
+    """Rows are concepts, columns are dimension values (payment buckets), and the block's first cell names
+    its group ("Fixed Group   PRINCIPAL BALANCE   1,000 ..."). `rows_with`: the row map to use instead of
+    `rows` while a context value is set (a status heading: FORECLOSURE rows are loan_*, not delinquent_*)."""
+
+    rows: Mapping[str, str] = attrs.field(converter=_keyed)
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(converter=_keyed_dims)
+    rows_with: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=lambda m: {name: _keyed(rows) for name, rows in m.items()})
 
 
 # -- reading tables ----------------------------------------------------------------------------------------------
@@ -291,16 +324,26 @@ class Tables:
         return row
 
     def class_row(self, spec: ClassTable, row: Row, name: Optional[str], columns: Sequence[Column],
-                  whole: bool = False) -> None:
-        """One row of a class table: `name` its class (None: no class known), `whole` a totals row of the scope."""
+                  whole: bool = False, title: str = "") -> None:
+        """One row of a class table: `name` its class (None: no class known), `whole` a totals row of the scope;
+        `title`: the table's title, printed before each column's in the facts' labels."""
         if name is None and not whole:
             self.unknown(row, "its class is not known")
             return
         dims = {"class": name} if name is not None else {}
         self.place(row, ((cell, spec.columns.get(key(column.name)) if column else None,
-                          column.name if column else "", dims)
+                          " ".join(filter(None, (title, column.name if column else ""))), dims)
                          for cell, column in assign(row.values, columns)),
                    record=None if whole else name)
+
+    def titled_class_table(self, spec: ClassTable, title: str, columns: Sequence[Column],
+                           rows: Sequence[Token]) -> None:
+        """A class table whose title and columns share its first line ("ACCRUED CERTIFICATE INTEREST   PRIOR
+        CURRENT"): every row is a class, named by its label less `spec.strip`; a fact's label is the title
+        and its column ("ACCRUED CERTIFICATE INTEREST PRIOR")."""
+        for row in (Row.split(t, "leading") for t in real(rows)):
+            printed = spec.strip.sub("", row.label_text) if spec.strip else row.label_text
+            self.class_row(spec, row, self.class_named(spec, printed) if printed else None, columns, title=title)
 
     def group_table(self, spec: GroupTable, columns: Sequence[Column], rows: Sequence[Token],
                     unlabelled: Optional[str] = None, title: str = "") -> None:
@@ -342,3 +385,43 @@ class Tables:
                 self.unknown(row, f"label {row.label_text!r} has no known meaning here")
                 continue
             self.place(row, ((cell, concept, row.label.text, {}) for cell in row.values))
+
+    def key_values(self, spec: KeyValues, lines: Sequence[Token]) -> None:
+        above: list[tuple[str, Cell]] = []  # (key, value cell) in print order: what a lone value continues
+        counts: dict[Optional[str], int] = {}
+        for token in real(lines):
+            cells = split_cells(token.value)
+            index = 0
+            while index < len(cells):
+                cell = cells[index]
+                if cell.text.endswith(":") and index + 1 < len(cells) and not cells[index + 1].text.endswith(":"):
+                    value = cells[index + 1]
+                    self.place(Row(token, cell, [value]), [(value, spec.keys.get(key(cell.text)), cell.text, {})])
+                    above.append((cell.text, value))
+                    index += 2
+                    continue
+                owner = next((k for k, c in reversed(above) if c.overlaps(cell.start, cell.end)), "")
+                concept = spec.continued.get(key(owner))
+                counts[concept] = counts.get(concept, 0) + 1
+                self.place(Row(token, None, [cell]), [(cell, concept, owner, {"line": str(counts[concept])})])
+                above.append((owner, cell))
+                index += 1
+
+    def transposed(self, spec: TransposedMatrix, columns: Sequence[Column], first: Optional[Token],
+                   rows: Sequence[Token]) -> None:
+        """`first`: the block's first line, whose first cell names the group; `columns`: the columns printed
+        above the block (a block may stand apart from its column titles, between rules)."""
+        cells = split_cells(first.value) if first is not None else []
+        group = group_dim(Column(cells[0].text, 0, 0)) if cells else None
+        concepts = next((m for name, m in spec.rows_with.items() if name in self.dims), spec.rows)
+        lines = ([Row.split(first, "leading", skip=1)] if first is not None else []) + [
+            Row.split(t, "leading") for t in real(rows)]
+        for row in lines:
+            concept = concepts.get(key(row.label_text)) if row.label is not None else None
+            placed = []
+            for cell, column in assign(row.values, columns):
+                dims = spec.columns.get(key(column.name)) if column else None
+                known = concept is not None and dims is not None and group is not None
+                placed.append((cell, concept if known else None, column.name if column else "",
+                               {"group": group, **(dims or {})}))
+            self.place(row, placed)
