@@ -7,6 +7,7 @@ from typing import Iterator, Optional, Sequence
 import attrs
 
 from .ast import Compilation, Cover, Diagnostic, Document, Signature, SourceInfo, Span, Statement, UnparsedLine
+from .accounting import unread_figures
 from .checks import check_statements
 from .diagnostics import MAX_LINE_ERRORS, error, unparsed_line
 from .html import Rendering, is_html, relocate, render
@@ -186,6 +187,7 @@ class CompilationStream:
                 result = layout.assemble(outcome.pieces, piece)
                 if meta.layout != GENERIC and (outcome.unparsed or result.unparsed):
                     get_layout(GENERIC).read_leftovers(outcome, result, piece)  # lines it left may be a statement
+                result.diagnostics.extend(unread_figures(type(layout), outcome, result, piece))  # nothing lost
                 if choice.rendering is not None:  # spans of rendered lines back onto the HTML source
                     outcome = attrs.evolve(outcome, unparsed=relocate(outcome.unparsed, choice.rendering),
                                            diagnostics=relocate(outcome.diagnostics, choice.rendering))

@@ -51,6 +51,9 @@ class LayoutResult:
     signatures: list[Signature] = attrs.field(factory=list)
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
     unparsed: list[UnparsedLine] = attrs.field(factory=list)
+    # Lines read as text whose figures are words, not facts (a cover page: zip codes, file and
+    # IRS numbers); the accounting pass (accounting.py) does not ask them for facts.
+    text_lines: set[int] = attrs.field(factory=set)
 
 
 @attrs.define
@@ -58,6 +61,14 @@ class ParseOutcome:
     pieces: list[Any]
     unparsed: list[UnparsedLine]
     diagnostics: list[Diagnostic]
+    kinds: dict[int, str] = attrs.field(factory=dict)  # line number -> the line kind the lexer gave it
+
+
+@attrs.frozen
+class RecordedView(LineView):
+    """A LineView whose lexer writes down each line's kind (lines.py), for the accounting pass."""
+
+    kinds: dict[int, str] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 class Layout:
@@ -75,6 +86,17 @@ class Layout:
     # ends with such a line: the driver then compiles a long document one statement at a time
     # (see statement_views). None: the document is compiled whole.
     statement_end: ClassVar[Optional[str]] = None
+    # Nothing lost (accounting.py): every figure on a line the grammar consumed must be a fact,
+    # unless the line's kind is declared here. `text_kinds`: lines whose figures are part of
+    # the text by what the kind is (a page number, an exhibit number, a heading naming a pool).
+    # `prose_kinds`: free text, where a figure inside a sentence is a word ("Act of 1934,")
+    # but a figure standing as a cell of its own (a table row the grammar took as text) is
+    # reported. Kinds are named without the namespace of an %imported grammar.
+    text_kinds: ClassVar[frozenset[str]] = frozenset({
+        "PAGE_NUMBER", "PAGE_BREAK", "PART_HEADING", "ITEM_HEADING", "EXHIBITS_HEADING", "EXHIBIT_ENTRY",
+        "EXHIBIT_CONTINUATION", "EXHIBIT_INDEX_HEADING", "ANSWER", "SIGNED_DATE", "SIGNED_BY", "SIGNER_NAME",
+        "SIGNER_TITLE", "PAGE_MARK", "MARKUP"})  # the last two: generic.lark's page marks and <PAGE> lines
+    prose_kinds: ClassVar[frozenset[str]] = frozenset({"TEXT", "PROSE", "SIGNATURE_LEGEND"})
     _parser: ClassVar[Optional[Lark]] = None
 
     def __init_subclass__(cls, **kwargs):
@@ -124,6 +146,7 @@ class Layout:
             return False
 
         stopped: list[InteractiveParser] = []
+        view = RecordedView(view.lines, view.first, view.last)
         try:
             pieces = list(flatten(self.parser().parse(view, on_error=on_error)))
         except UnexpectedInput:
@@ -144,7 +167,7 @@ class Layout:
                 )
             )
         unparsed.sort(key=lambda u: u.line)
-        return ParseOutcome(pieces, unparsed, diagnostics)
+        return ParseOutcome(pieces, unparsed, diagnostics, view.kinds)
 
     def statement_views(self, view: LineView) -> Iterator[LineView]:
         """The document cut after each `statement_end` line: parsed one by one, they give what the whole

@@ -76,6 +76,8 @@ class LineLexer(Lexer):
             view = view.text
         states = parser_state.parse_conf.parse_table.states if parser_state is not None else None
         lines = view.lines
+        # A RecordedView (layout.py) keeps each line's kind: the accounting pass (accounting.py) reads it.
+        record = getattr(view, "kinds", None)
         # After error recovery Lark calls lex() again: go on after the last line handed out.
         first = lexer_state.last_token.line + 1 if lexer_state.last_token is not None else view.first
         for number in range(first, view.last + 1):
@@ -88,6 +90,8 @@ class LineLexer(Lexer):
                 position = parser_state.position
                 kind = self.classify_in(text, position, states[position])
             token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
+            if record is not None:
+                record[number] = kind
             lexer_state.last_token = token
             yield token
 

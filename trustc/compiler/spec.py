@@ -297,6 +297,9 @@ def load(path: Path) -> type[SpecLayout]:
         "evidence": _evidence(spec.get("evidence", [])), "form": spec.get("form") == "form8k",
         "rules": rules, "__module__": __name__, "statement_end": spec.get("statement_end"),
         "titles": {key(title): table for title, table in spec.get("titles", {}).items()},
+        # line kinds whose figures are text (accounting.py): added to the 8-K's page and exhibit numbers
+        "text_kinds": Layout.text_kinds | frozenset(spec.get("text_kinds", ())),
+        "prose_kinds": Layout.prose_kinds | frozenset(spec.get("prose_kinds", ())),
         "statement_spec": StatementSpec(statement["rule"], statement.get("heading"),
                                         tuple(statement.get("title_lines", ())), statement.get("date_line"),
                                         statement.get("series"), statement.get("date_fact")),

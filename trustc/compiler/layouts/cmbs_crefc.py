@@ -150,6 +150,9 @@ class Reader:
         self.tables = Tables()
         self.notional = False
         self.totals: list = []  # facts of the class "Total" rows (regular first, then notional)
+        # Lines read as text (LayoutResult.text_lines): pages the spec reads as none (contents,
+        # legends) and column titles ("(1)" legend codes, "30 Day" over Count / Balance).
+        self.text_lines: set[int] = set()
 
     def close(self) -> None:
         """The class "Total" comes last, as other layouts declare it; its figures are the first Total row's."""
@@ -161,6 +164,8 @@ class Reader:
     def page(self, page: Page) -> None:
         spec = SPEC["sections"].get(page.section.lower())
         if spec is None or spec["read"] == "none":
+            if spec is not None:  # a page no spec names keeps its figures to account for
+                self.text_lines.update(t.line for t in page.lines)
             return
         if spec["read"] == "items":
             self.items(spec, page.lines)
@@ -190,6 +195,7 @@ class Reader:
                 after_rows = True
                 continue
             after_rows = False
+            self.text_lines.update(t.line for t in lines)
             first = split_cells(lines[0].value)
             if len(lines) == 1 and len(first) == 1 and key(first[0].text) == "notional":
                 self.notional = True  # the notional classes follow under the same column titles
@@ -229,6 +235,7 @@ class Reader:
         The columns are `columns` in order (status groups of Count / Balance)."""
         columns = spec["columns"]
         rows = [(t, split_cells(t.value)) for t in lines]
+        self.text_lines.update(t.line for t, cells in rows if not is_data(cells))  # the status titles
         for index, (token, cells) in enumerate(rows):
             if len(cells) != 1 or not DATE.fullmatch(cells[0].text):
                 continue
@@ -412,4 +419,5 @@ class CmbsCrefc(Layout):
         result.statements.append(Statement(self.id, title, date, reader.tables.classes.balances(),
                                            tuple(reader.tables.facts.facts), series=series))
         result.diagnostics.extend(reader.tables.facts.diagnostics)
+        result.text_lines.update(reader.text_lines)
         return result

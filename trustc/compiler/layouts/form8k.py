@@ -188,6 +188,8 @@ def assemble_form(pieces: list[Any]) -> LayoutResult:
     for piece in pieces:
         if isinstance(piece, CoverLines):
             result.cover = assemble_cover(piece)
+            # a cover's figures are read as its fields, or are words: zip codes, file and IRS numbers
+            result.text_lines.update(token.line for token in piece.tokens)
         elif isinstance(piece, ItemLines):
             more_items, more_exhibits = assemble_items(piece)
             items += more_items

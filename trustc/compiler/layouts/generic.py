@@ -511,6 +511,7 @@ class GenericLayout(Layout):
             result.diagnostics.append(Diagnostic(
                 INFO, "not-a-statement", f"lines {view.first}-{view.last}: {figures} of {text} lines with text bear "
                 f"figures, longest run {run}; a statement needs {STATEMENT_RULE}", Span(view.first, 1, view.first, 1)))
+            result.text_lines.update(range(view.first, view.last + 1))  # said so: its figures are words
             return result
         reader = Reader(view)
         reader.read(shapes)

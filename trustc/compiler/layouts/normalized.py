@@ -97,8 +97,11 @@ class NormalizedAssembler:
                 for cell, _ in values:
                     self.facts.unplaced(cell, row.line, "is in a row without its key")
                 continue
+            # the row's key cells (its dimensions' values, then the item) are its label, all of them:
+            # a bucket "10" printed as a key is no figure left unread (accounting.py)
+            label_span = Span(row.line, key[0].start + 1, row.line, key[-1].end + 1)
             self.row(kind, dims, [k.text for k in key], key[-1 if kind != "list" else 0], row.line, values,
-                     columns, value_titles)
+                     columns, value_titles, label_span)
 
     def column(self, kind: str, title: Cell, line: int) -> Optional[str]:
         if kind == "classes":
@@ -111,7 +114,7 @@ class NormalizedAssembler:
             return title.text[len("Group "):] if title.text.startswith("Group ") else title.text
         return "value"
 
-    def row(self, kind, dims, key, label_cell: Cell, line, values, columns, titles) -> None:
+    def row(self, kind, dims, key, label_cell: Cell, line, values, columns, titles, label_span: Span) -> None:
         if kind == "list":
             concept = concept_for_label(key[0]) or (key[0] if _is_concept(key[0]) else None)
             row_dims = dict(part.split("=", 1) for part in key[1].split("; ") if "=" in part)
@@ -122,7 +125,6 @@ class NormalizedAssembler:
             for cell, _ in values:
                 self.facts.unplaced(cell, line, f"in row {key[-1]!r}, which is no concept's label")
             return
-        label_span = label_cell.span(line)
         for cell, index in values:
             name = columns[index] if kind == "classes" else concept
             if name is None:

@@ -415,6 +415,8 @@ class RFMSI(Layout):
     grammar = "rfmsi.lark"
     transformer = RFMSITransformer
     statement_end = r"[ \t]*\.{10,}[ \t]*"  # END_OF_POOL: the dotted line under a pool's last page
+    # "DISTRIBUTION SUMMARY FOR POOL# 2000": the number is the statement's `pool`, not a figure
+    text_kinds = Layout.text_kinds | {"POOL_SUMMARY_HEADING"}
     evidence = (
         (r"(?m)^[ \t]*RESIDENTIAL\s+FUNDING\s+CORPORATION\s+\(MASTER\s+SERVICER\)[ \t]*$", 0.3, "master servicer line"),
         (r"(?m)^[ \t]*DISTRIBUTION\s+SUMMARY\s+FOR\s+POOL\s*#", 0.3, "DISTRIBUTION SUMMARY FOR POOL# heading"),
