@@ -62,6 +62,20 @@ def test_class_figures_use_the_shared_concepts(statement):
     assert facts(statement, "ending_balance", class_group="all")[0].value == Decimal("1376963972.76")
 
 
+def test_a_class_printing_two_cusips_gives_one_fact_for_each(compiled, statement):
+    # "17325DAL7 U1737EAA2": the 144A and the Reg S CUSIP of class D, in print order
+    assert [(f.value, f.dims["cusip_index"]) for f in facts(statement, "cusip", **{"class": "D"})] == [
+        ("17325DAL7", "1"), ("U1737EAA2", "2")]
+    assert [f.value for f in facts(statement, "cusip", **{"class": "S"})] == ["17325DAW3", "17325DAX1"]
+    assert "cusip_index" not in facts(statement, "cusip", **{"class": "A-3"})[0].dims  # one CUSIP: no index
+    assert next(c for c in statement.classes if c.name == "D").figures["cusip"].value == "17325DAL7"
+    # classes E, F and G print "17325DAN3 U1737EAB0 U1737EAB0 / 173": the repeat is the same CUSIP,
+    # "173" one cut short, which stays a fact of no value and the one warning left
+    bad = [d for d in compiled.diagnostics if d.code == "bad-figure"]
+    assert [d.message for d in bad] == ["'CUSIP': '173' is not a CUSIP (nine letters and digits)"] * 3
+    assert [f.raw for f in facts(statement, "cusip", **{"class": "E"})] == ["17325DAN3", "U1737EAB0", "173"]
+
+
 def test_loan_tables_carry_the_prospectus_loan_id(statement):
     # loan 11 is split: note A31 of it is in the trust (MORTGAGE LOAN DETAIL, servicer loan 30311379)
     ending = [f for f in facts(statement, "loan_ending_balance", loan="11") if "distribution_date" not in f.dims]

@@ -73,6 +73,24 @@ def meaning(found, text: str) -> Optional[str]:
     return next((name for name in found if fits(name, text)), None)
 
 
+CUSIP_WORD = re.compile(r"[^\s/]+")  # a class's CUSIPs are printed a space or a "/" apart
+
+
+def class_cusips(cells: list[Cell]) -> list[Cell]:
+    """The CUSIPs a class row prints in these cells: "17325" "DAA1" (a CUSIP cut in two cells) is one,
+    "17325DAN3 U1737EAB0" two (144A and Reg S); a CUSIP printed again is the same one. A word that is
+    no CUSIP ("U1737EAB0 / 173": one cut short) stays a CUSIP fact, and its form check says so."""
+    words: list[Cell] = []
+    for cell in cells:
+        for m in CUSIP_WORD.finditer(cell.text):
+            if all(m.group() != w.text for w in words):
+                words.append(Cell(m.group(), cell.start + m.start(), cell.start + m.end()))
+    whole = "".join(w.text for w in words)
+    if len(words) > 1 and len(whole) == 9:
+        return [Cell(whole, words[0].start, words[-1].end)]
+    return words
+
+
 def kind_of(token: Token) -> str:
     return token.type.rsplit("__", 1)[-1]
 
@@ -355,7 +373,7 @@ class Reader:
             cusip: list[Cell] = []
             for cell in row_cells[1:]:
                 index = next((i for i, c in enumerate(columns) if c.holds(cell)), None)
-                if len(columns) == len(order) + 1 and index is not None:
+                if len(columns) == len(order) + 1 and index is not None and order[index - 1] != "cusip":
                     concept = order[index - 1]
                 elif order[0] == "cusip" and not AMOUNT.fullmatch(cell.text):
                     cusip.append(cell)
@@ -367,16 +385,15 @@ class Reader:
                 else:
                     column = columns[index] if index is not None else None
                     concept = by_title.get(key(column.title)) if column else None
-                placed.append((cell, concept, columns[index].title if index is not None else ""))
-            if cusip:  # "17325DAN3 U1737EAB0": the class's CUSIPs, one fact
-                # "17325" "DAA1" in two cells is one CUSIP; "17325DAN3 U1737EAB0" two (144A and Reg S)
-                whole = "".join(c.text for c in cusip)
-                text = whole if len(whole) == 9 else " ".join(c.text for c in cusip)
-                joined = Cell(text, cusip[0].start, cusip[-1].end)
-                placed.insert(0, (joined, "cusip", "CUSIP"))
+                placed.append((cell, concept, columns[index].title if index is not None else "", dims))
+            found = class_cusips(cusip)
+            for index, cell in enumerate(found):  # the class's CUSIPs first, in print order
+                # two (144A and Reg S): one fact each, told apart by `cusip_index` "1", "2"
+                placed.insert(index, (cell, "cusip", "CUSIP", {**dims, "cusip_index": str(index + 1)} if len(found) > 1
+                                      else dims))
             row = Row(token, label, [c for c, *_ in placed])
             before = len(self.tables.facts.facts)
-            self.tables.place(row, [(c, concept, printed, dims) for c, concept, printed in placed], record=record)
+            self.tables.place(row, placed, record=record)
             if dims.get("class") == "Total":
                 self.totals.extend(self.tables.facts.facts[before:])
 
