@@ -181,9 +181,25 @@ def test_generic_output_of_every_corpus_file(path, snapshot):
     assert "\n".join(lines) == snapshot
 
 
+HOUSEHOLD = "corpus/partial/secgov_cik923147_household-hel-trust-2001-2_xhel012_2001-12-20.txt"
+
+
+def test_one_heading_claims_no_document_the_generic_reader_reads_it():
+    # "STATEMENT TO CERTIFICATEHOLDERS" alone is one piece of US Bank's evidence (0.2): not a claim
+    compilation = trustc.compile_file(HOUSEHOLD)
+    assert [s.format for s in compilation.statements] == ["generic"]
+    assert compilation.unparsed == () and not compilation.has_errors
+    facts = {f.row_label: f for f in compilation.facts()}
+    assert facts["Principal Collections"].value == Decimal("23414822.75")
+
+
 def test_lines_a_layout_leaves_are_read_generically():
-    # US Bank's layout knows the title; the body (a label line, then its figure) it cannot place
-    compilation = trustc.compile_file("corpus/partial/secgov_cik923147_household-hel-trust-2001-2_xhel012_2001-12-20.txt")
+    # US Bank's layout knows the title and a heading (two pieces of evidence: it claims the
+    # document); the body (a label line, then its figure) it cannot place
+    with open(HOUSEHOLD, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    lines[2:2] = ["DISTRIBUTION SUMMARY"]
+    compilation = trustc.compile_text("\n".join(lines), name="household-with-a-heading.txt")
     assert [s.format for s in compilation.statements] == ["us-bank", "generic"]
     assert "generic-region" in {d.code for d in compilation.diagnostics}
     # what stays unparsed holds no figure: titles, dates

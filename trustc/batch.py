@@ -33,7 +33,7 @@ import attrs
 import orjson
 
 from . import __version__
-from .compiler.driver import MIN_CONFIDENCE, compile_source, os_error_code, stream_source
+from .compiler.driver import claims, compile_source, os_error_code, stream_source
 from .compiler.output import atomic_write, safe_stem
 from .compiler.source import MAX_BYTES, NotText, Refused, decode_taking, read_bytes
 
@@ -207,8 +207,8 @@ def _layouts(compilation, source, format: Optional[str]) -> list[str]:
         return [format]
     from .compiler.layout import detect
 
-    ranked = detect(source.view())
-    return [ranked[0].layout] if ranked and ranked[0].confidence >= MIN_CONFIDENCE else []
+    claimed = [d.layout for d in detect(source.view()) if claims(d)]
+    return claimed[:1]
 
 
 def _outputs_exist(record: dict, output: str) -> bool:

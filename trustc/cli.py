@@ -388,7 +388,7 @@ def _check_format(layout_id: Optional[str]) -> None:
 
 def cmd_detect(args) -> int:
     """Each document's layout, chosen as `compile` chooses it (same function, same threshold)."""
-    from .compiler.driver import MIN_CONFIDENCE, detect_source
+    from .compiler.driver import MIN_CONFIDENCE, SOLE_EVIDENCE, detect_source
 
     _check_format(args.format)
 
@@ -408,7 +408,10 @@ def cmd_detect(args) -> int:
             where = f"{what} (lines {doc.first_line}-{doc.last_line})"
             if doc.layout is None:
                 near = found is not None and found.confidence > 0
-                guess = f"; best {found.layout} at {found.confidence:.2f} < {MIN_CONFIDENCE:.2f}" if near else ""
+                pieces = len(found.evidence) if found is not None else 0
+                guess = (f"; best {found.layout} at {found.confidence:.2f} on {pieces} piece{'s' if pieces != 1 else ''} "
+                         f"of evidence, a layout needs {MIN_CONFIDENCE:.2f} on two or {SOLE_EVIDENCE:.2f} on one"
+                         if near else "")
                 say(f"  {where}: unknown (no layout recognises it{guess})")
                 continue
             forced = ", forced by -f/--from" if choice.forced else ""

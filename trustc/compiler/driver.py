@@ -15,6 +15,11 @@ from .layout import Detection, detect, get_layout, layouts
 from .source import MAX_BYTES, LineView, NotText, Refused, SourceText, decode, read_path
 
 MIN_CONFIDENCE = 0.2
+# A layout claims a document on two pieces of evidence: one heading is printed by many trustees
+# ("STATEMENT TO CERTIFICATEHOLDERS", "DISTRIBUTION SUMMARY"), and a layout that claims a report
+# it does not know reads nothing of it. One piece alone claims only at this weight: a mark that
+# names the format (trustc's normalized statement, a plug-in's title line).
+SOLE_EVIDENCE = 0.5
 GENERIC = "generic"  # the layout of a document no other layout claims (layouts/generic.py)
 
 
@@ -92,8 +97,9 @@ def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> 
             layout_id = format
         else:
             ranked = detect(view)
-            detection = ranked[0] if ranked else None
-            layout_id = detection.layout if detection and detection.confidence >= MIN_CONFIDENCE else None
+            claimed = next((d for d in ranked if claims(d)), None)
+            detection = claimed or (ranked[0] if ranked else None)
+            layout_id = claimed.layout if claimed is not None else None
             if layout_id is None:  # no layout claims it: the generic reader, if it is a statement
                 generic = layouts()[GENERIC].assess(view)
                 if generic.confidence > 0:
@@ -103,6 +109,13 @@ def choose_layouts(source: SourceText, slices, format: Optional[str] = None) -> 
         choices.append(LayoutChoice(index, view, meta, _source_evidence(detection, rendering),
                                     format is not None, rendering))
     return choices
+
+
+def claims(detection: Detection) -> bool:
+    """Whether a layout's evidence is enough to compile a document with it (MIN_CONFIDENCE, SOLE_EVIDENCE)."""
+    if detection.confidence < MIN_CONFIDENCE:
+        return False
+    return len(detection.evidence) >= 2 or detection.confidence >= SOLE_EVIDENCE
 
 
 def detect_source(source: SourceText, format: Optional[str] = None) -> list[LayoutChoice]:
