@@ -80,6 +80,12 @@ class FactBuilder:
             label_span: Optional[Span] = None) -> Optional[Fact]:
         """`name` "": a figure a spec keeps under its printed label with no concept yet (a drafted
         layout's TODO entry), its unit as printed (see printed_unit)."""
+        return self.owned(name, label, cell, line, dict(dims), label_span)
+
+    def owned(self, name: str, label: str, cell: Cell, line: int, dims: dict[str, str],
+              label_span: Optional[Span] = None) -> Fact:
+        """`add` keeping `dims` itself, not a copy: for a caller that hands each mapping over for good
+        (Tables.place shares one among the facts of a row)."""
         if not name:
             return self._unnamed(label, cell, line, dims, label_span)
         meaning = concepts().get(name) or concept(name)  # concept() raises the error naming an unknown one
@@ -99,7 +105,7 @@ class FactBuilder:
                     self.diagnostics.append(warning(
                         "bad-figure", f"{label.strip()!r}: {raw!r} is not a {meaning.form_name}", span))
                 value = None
-        fact = Fact(name, label.strip(), value, unit, raw, span, dict(dims), label_span)
+        fact = Fact(name, label.strip(), value, unit, raw, span, dims, label_span)
         self.facts.append(fact)
         return fact
 

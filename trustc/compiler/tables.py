@@ -254,17 +254,18 @@ class Tables:
               record: Optional[str] = None) -> None:
         """Facts for (cell, concept, label, dims); cells without a concept give the row's one diagnostic."""
         unknown: list[str] = []
-        add, line, label_span, context = self.facts.add, row.token.line, row.label_span, self.dims
-        # A row's cells usually share one dims mapping: merge it with the context once (add copies it).
-        given: Optional[Mapping[str, str]] = None
-        merged: Mapping[str, str] = {}
+        add, line, label_span, context = self.facts.owned, row.token.line, row.label_span, self.dims
+        # A row's cells usually carry equal dims: its facts share one mapping, merged with the context once
+        # (facts are read only; compared by value, as a caller may reuse one dict it changes between cells).
+        given: Optional[dict[str, str]] = None
+        merged: dict[str, str] = {}
         for cell, concept, label, dims in placed:
             if concept is None:
                 if label not in unknown:
                     unknown.append(label)
                 continue
-            if dims is not given:
-                given, merged = dims, {**dims, **context} if context else dims
+            if given is None or dims != given:
+                given, merged = dict(dims), {**dims, **context}
             fact = add(concept, label, cell, line, merged, label_span)
             if record is not None:
                 self.classes.record(record, fact)

@@ -22,7 +22,7 @@ DimsKey = tuple[tuple[str, str], ...]
 
 
 def dims_key(dims: Mapping[str, str]) -> DimsKey:
-    return tuple(sorted(dims.items()))
+    return tuple(sorted(dims.items())) if len(dims) > 1 else tuple(dims.items())
 
 
 @attrs.frozen
@@ -66,6 +66,7 @@ class Context:
     knowledge: Knowledge
     entities: dict[DimsKey, Entity] = attrs.field(init=False)
     _quantities: dict[int, Quantity] = attrs.field(init=False, factory=dict)  # by fact, which the statement keeps alive
+    _totals_rows: dict[DimsKey, Optional[Entity]] = attrs.field(init=False, factory=dict)
     # digits the statement's largest figure needs (registry.arithmetic_for), found with the quantities
     digits: int = attrs.field(init=False, default=0)
 
@@ -122,11 +123,13 @@ class Context:
 
     def totals_row(self, scope: Mapping[str, str]) -> Optional[Entity]:
         """The totals row of the classes on `scope`: a class named Total, or the scope's own figures."""
-        dim = self.knowledge.class_dim
-        for entity in self.classes():
-            if self.is_total(entity) and {d: v for d, v in entity.key if d != dim} == dict(scope):
-                return entity
-        return self.entity(scope)
+        key = dims_key(scope)
+        rows = self._totals_rows
+        if key not in rows:  # asked once per entity by the share checks: found once per scope
+            dim = self.knowledge.class_dim
+            rows[key] = next((e for e in self.classes() if self.is_total(e)
+                              and {d: v for d, v in e.key if d != dim} == dict(scope)), None) or self.entity(scope)
+        return rows[key]
 
     @functools.cached_property
     def notional(self) -> dict[str, str]:

@@ -58,10 +58,14 @@ def tolerance(places: int, exact: bool, truncated: bool) -> Decimal:
 
 
 def total(quantities: Iterable[Quantity]) -> Quantity:
-    out = ZERO
+    """The sum, as adding them one by one to ZERO gives it, without a Quantity per partial sum."""
+    value, tolerance, places = ZERO.value, ZERO.tolerance, ZERO.places
     for q in quantities:
-        out = out + q
-    return out
+        value += q.value
+        tolerance += q.tolerance
+        if q.places > places:
+            places = q.places
+    return Quantity(value, tolerance, places)
 
 
 def mismatch(expected: Quantity, actual: Quantity) -> Optional[tuple[Decimal, Decimal]]:

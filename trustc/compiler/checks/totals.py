@@ -140,10 +140,11 @@ def along(ctx: Context, dim: str, units) -> Iterator[Report]:
         dims = entity.dims
         if dim not in dims:
             continue
-        rest = dims_key({d: v for d, v in dims.items() if d != dim})
+        rest = tuple((d, v) for d, v in entity.key if d != dim)  # the key less `dim`, still sorted
         is_total = k.is_total_member(dim, dims[dim])
+        numbers = entity.numbers
         for concept, fact in entity.facts.items():
-            if fact.unit in units and entity.number(concept) is not None:
+            if concept in numbers and fact.unit in units:
                 slot = lines.setdefault((concept, rest), {"total": [], "members": []})
                 slot["total" if is_total else "members"].append(fact)
     for (concept, rest), slot in lines.items():
