@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Optional, Sequence
 
+import attrs
 from attrs import frozen
 
 from .ast import Span
@@ -19,7 +20,9 @@ from .ast import Span
 CELL = re.compile(r"[^ \t\f\v]+(?: [^ \t\f\v]+)*")
 
 
-@frozen
+# Read only by convention, not frozen: a frozen attrs class sets each field through object.__setattr__,
+# ~3x the cost of building this one, and every table line is split into cells (~600 a filing).
+@attrs.define(unsafe_hash=True)
 class Cell:
     text: str
     start: int  # 0-based, inclusive

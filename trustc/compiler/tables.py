@@ -80,7 +80,7 @@ def leading_label(cells: list[Cell], text: str, value=is_value) -> tuple[Optiona
 LABELS = {"first": first_label, "leading": leading_label}
 
 
-@attrs.frozen
+@attrs.define(unsafe_hash=True)  # read only by convention: built per table line, see columns.Cell
 class Row:
     token: Token
     label: Optional[Cell]
