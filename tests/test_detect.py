@@ -141,3 +141,24 @@ def test_a_broken_layout_plugin_is_skipped_with_a_warning(tmp_path, monkeypatch)
         assert "us-bank" in found and "broken" not in found
     finally:
         sys.modules.pop("trustc_broken_layout", None)
+
+
+def test_required_text_is_in_every_match():
+    """Detection skips a pattern whose literal word is not in the lines; the word must be in every match."""
+    assert registry.required_text(r"(?m)^\s*DISTRIBUTION\s+SUMMARY\s*$") == "DISTRIBUTION"
+    assert registry.required_text(r"Commercial\s+Mortgage\s+Pass-Through\s+Certificates") == "Pass-Through"
+    assert registry.required_text(r"(?i)STATEMENT\s+TO\s+CERTIFICATEHOLDERS") is None  # case folding is wider
+    assert registry.required_text(r"Date\s+of|Form") is None  # an alternation: no word every match holds
+    heads = []
+    for path in FILINGS + PARTIAL:
+        lines = read_source(ROOT / path).lines
+        heads += ["\n".join(lines[i:i + 400]) for i in range(0, len(lines), 400)][:20]
+    found = 0
+    for cls in layouts().values():
+        for pattern, _weight, _why, needle in cls._compiled_evidence:
+            for head in heads:
+                m = pattern.search(head)
+                if m and needle is not None:
+                    found += 1
+                    assert needle in m.group(), (cls.id, pattern.pattern)
+    assert found > 10  # the corpus exercises it

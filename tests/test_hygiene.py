@@ -198,3 +198,19 @@ def test_a_flood_of_unplaced_lines_keeps_every_line_and_caps_the_errors(referenc
     (summary,) = [d for d in compilation.diagnostics if d.code == "unparsed-lines"]
     assert summary.severity == "error" and summary.message.startswith("500 more lines")
     assert summary.span.line == total + MAX_LINE_ERRORS + 1
+
+
+def test_decoded_source_keeps_lines_only():
+    """decode() keeps the lines; the bytes live on as their hash and size, the text is rebuilt from the lines."""
+    import hashlib
+
+    from trustc.compiler.source import decode_taking
+
+    data = b"\xef\xbb\xbfone\r\ntwo\rthree\n"
+    source = decode(data, "x.txt")
+    assert source.info.sha256 == hashlib.sha256(data).hexdigest() and source.info.bytes == len(data)
+    assert source.data == b"" and source.lines == ["one", "two", "three"]
+    assert source.text == "one\ntwo\nthree\n"
+    holder = [data]
+    taken = decode_taking(holder, "x.txt", sha256="given")
+    assert holder == [] and taken.info.sha256 == "given" and taken.lines == source.lines
