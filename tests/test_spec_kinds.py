@@ -117,3 +117,14 @@ def test_titled_group_tables_and_a_sub_heading_that_keeps_the_columns_above_it()
         ("total_sources", "TOTAL SOURCES", "3.00", {"group": "fixed"}),
         ("total_sources", "TOTAL SOURCES", "4.00", {"group": "total"}),
     ]
+
+
+def test_columns_from_cell_extents_keep_a_group_title_apart_from_the_titles_under_it():
+    from trustc.compiler.columns import extent_columns, split_cells, title_extents
+
+    headers = ["               Rate", "Class    Uncapped   Capped"]  # Rate over both rate columns
+    rows = ["A-1       1.500%   1.25%", "A-2      12.000%  11.75%"]
+    columns = extent_columns(c for text in rows for c in split_cells(text))
+    assert [(c.start, c.end) for c in columns] == [(0, 3), (9, 16), (18, 24)]
+    assert [(c.name, c.group) for c in title_extents(columns, headers)] == [
+        ("Class", ""), ("Uncapped", "Rate"), ("Capped", "Rate")]

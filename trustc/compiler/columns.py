@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 import attrs
 from attrs import frozen
@@ -98,6 +98,11 @@ class Column:
     name: str
     start: int
     end: int
+    group: str = ""  # a title printed over this column and its neighbours ("Rate" over Uncapped / Capped / Next)
+
+    def holds(self, cell: Cell) -> bool:
+        """Whether the cell shares a character with the column."""
+        return cell.start < self.end and self.start < cell.end
 
 
 def stack_headers(lines: Sequence[str]) -> list[Column]:
@@ -141,6 +146,38 @@ def spanning_columns(text: str, width: int = 10_000) -> list[Column]:
         Column(c.text, c.start, cells[i + 1].start if i + 1 < len(cells) else width)
         for i, c in enumerate(cells)
     ]
+
+
+def extent_columns(cells: Iterable[Cell]) -> list[Column]:
+    """The columns of aligned rows where their cells stand: cells whose character extents overlap, row to row,
+    share one (right-aligned figures of different widths overlap at the right edge; a rendered column never
+    shares a character with the next). Unnamed: `title_extents` names them by the header cells over them."""
+    columns: list[Column] = []
+    for start, end in sorted((c.start, c.end) for c in cells):
+        if columns and start < columns[-1].end:
+            last = columns[-1]
+            columns[-1] = Column("", last.start, max(last.end, end))
+        else:
+            columns.append(Column("", start, end))
+    return columns
+
+
+def title_extents(columns: Sequence[Column], headers: Sequence[str]) -> list[Column]:
+    """Name each column by the header cells over it, top line first; a header cell over several columns is
+    their `group`, not part of their names (unlike `stack_headers`, which merges every chain of overlapping
+    titles: an HTML group title overlaps all the columns under it). A title over no column, left of the
+    figures it heads, names the first column ending right of its start (figures are right-aligned under it)."""
+    names: list[list[str]] = [[] for _ in columns]
+    groups: list[list[str]] = [[] for _ in columns]
+    for text in headers:
+        for cell in split_cells(text):
+            over = [i for i, c in enumerate(columns) if c.holds(cell)]
+            if not over and columns:
+                over = [next((i for i, c in enumerate(columns) if c.end > cell.start), len(columns) - 1)]
+            target = names if len(over) == 1 else groups
+            for i in over:
+                target[i].append(cell.text)
+    return [Column(" ".join(n), c.start, c.end, " ".join(g)) for c, n, g in zip(columns, names, groups)]
 
 
 def titled_columns(text: str) -> tuple[str, list[Column]]:

@@ -36,7 +36,7 @@ from typing import Optional, Sequence
 
 from attrs import frozen
 
-from .columns import CELL, Cell, Column
+from .columns import CELL, Cell, Column, extent_columns
 from .numbers import DATE_SEARCH, is_number
 
 FIGURE_KINDS = frozenset({"item", "row", "total", "values"})
@@ -196,15 +196,7 @@ def figure_columns(rows: Sequence[Shape]) -> list[Column]:
     extents overlap at the right edge; figures of two columns are at least a
     gutter apart on every row.
     """
-    spans = sorted((c.start, c.end) for row in rows for c in row.figures)
-    columns: list[Column] = []
-    for start, end in spans:
-        if columns and start < columns[-1].end:
-            last = columns[-1]
-            columns[-1] = Column("", last.start, max(last.end, end))
-        else:
-            columns.append(Column("", start, end))
-    return columns
+    return extent_columns(c for row in rows for c in row.figures)
 
 
 def column_of(cell: Cell, columns: Sequence[Column]) -> int:

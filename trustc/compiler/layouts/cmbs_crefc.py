@@ -5,10 +5,11 @@ Citibank's "STATEMENT TO NOTEHOLDERS" is a run of pages, one section each: class
 (reconciliation, other information), stratification tables, loan-level tables (current
 and historical) and a delinquency history. It is filed as HTML; compiler/html.py renders
 each table with its columns aligned, and this layout reads a table's columns from its
-rows: the character extents its cells occupy, row by row, merged where they overlap (a
-rendered column never shares a character with the next). Column titles are the header
-cells over one extent; a header cell over several (``Rate`` over Uncapped / Capped / Next,
-``30 Day`` over Count / Balance) titles them as a group. Why not the engine's
+rows with the engine's column model from cell extents (columns.extent_columns: the
+character extents its cells occupy, row by row, merged where they overlap; a rendered
+column never shares a character with the next). Column titles are the header cells over
+one extent; a header cell over several (``Rate`` over Uncapped / Capped / Next, ``30 Day``
+over Count / Balance) titles them as a group (columns.title_extents). Why not the engine's
 `stack_headers`: it merges every chain of overlapping header cells, and HTML group titles
 overlap all the columns under them.
 
@@ -29,7 +30,7 @@ import attrs
 from lark import Token, Transformer
 
 from ..ast import Field, Span, Statement
-from ..columns import Cell, is_figure, split_cells
+from ..columns import Cell, Column, extent_columns, is_figure, split_cells, title_extents
 from ..concepts import tomllib
 from ..layout import Layout, LayoutResult, real
 from ..concepts import concept
@@ -97,44 +98,6 @@ def kind_of(token: Token) -> str:
 
 def is_data(cells: list[Cell]) -> bool:
     return any(AMOUNT.fullmatch(c.text) for c in cells)
-
-
-@attrs.frozen
-class Column:
-    start: int
-    end: int
-    title: str
-    group: str = ""
-
-    def holds(self, cell: Cell) -> bool:
-        return cell.start < self.end and self.start < cell.end
-
-
-def extents(rows: list[list[Cell]]) -> list[tuple[int, int]]:
-    """The character extents the cells of these rows occupy, overlapping ones merged."""
-    spans = sorted((c.start, c.end) for cells in rows for c in cells)
-    out: list[list[int]] = []
-    for start, end in spans:
-        if out and start < out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
-
-
-def titled(spans: list[tuple[int, int]], headers: list[Token]) -> list[Column]:
-    """Name each extent by the header cells over it, top line first; a cell over several is their group."""
-    parts: list[list[str]] = [[] for _ in spans]
-    groups: list[list[str]] = [[] for _ in spans]
-    for token in headers:
-        for cell in split_cells(token.value):
-            over = [i for i, (s, e) in enumerate(spans) if cell.start < e and s < cell.end]
-            if not over:  # a title wider than its figures, left of them: they are right-aligned under it
-                over = [next((i for i, (s, e) in enumerate(spans) if e > cell.start), len(spans) - 1)] if spans else []
-            target = parts if len(over) == 1 else groups
-            for i in over:
-                target[i].append(cell.text)
-    return [Column(s, e, " ".join(p), " ".join(g)) for (s, e), p, g in zip(spans, parts, groups)]
 
 
 @attrs.define
@@ -276,11 +239,11 @@ class Reader:
               continued: bool = False) -> None:
         """`continued`: rows of a table printed with no titles of its own right after another (the rest of it)."""
         cells = [split_cells(t.value) for t in rows]
-        spans = extents(cells)
+        spans = extent_columns(c for row_cells in cells for c in row_cells)
         if continued and len(spans) == len(self.last_columns):  # the same columns, in order
-            columns = [Column(s, e, c.title, c.group) for (s, e), c in zip(spans, self.last_columns)]
+            columns = [Column(c.name, s.start, s.end, c.group) for s, c in zip(spans, self.last_columns)]
         else:
-            columns = titled(spans, headers)
+            columns = title_extents(spans, [t.value for t in headers])
         self.last_columns = columns
         read = spec["read"]
         if read == "class_table":
@@ -294,8 +257,8 @@ class Reader:
             label: Optional[Cell] = None
             for cell in row_cells:
                 column = next((c for c in columns if c.holds(cell)), None)
-                full = key(" ".join(filter(None, (column.group, column.title)))) if column else ""
-                bare = key(column.title) if column else ""
+                full = key(" ".join(filter(None, (column.group, column.name)))) if column else ""
+                bare = key(column.name) if column else ""
                 role = keys.get(bare) or keys.get(full)
                 if key(cell.text) in TOTAL:
                     label = label or cell
@@ -311,7 +274,7 @@ class Reader:
                 if read == "buckets" and column is columns[0]:
                     label = label or cell
                     dims["bucket"] = cell.text
-                    placed.append((cell, "strat_bucket", column.title))
+                    placed.append((cell, "strat_bucket", column.name))
                     continue
                 # Key columns are dimensions of the row's facts, and facts themselves (so every
                 # figure printed is one, with its span).
@@ -319,7 +282,7 @@ class Reader:
                     label = label or cell
                     which = "note" if "loan" in dims else "loan"
                     dims[which] = cell.text
-                    placed.append((cell, "loan_note" if which == "note" else "prospectus_loan_id", column.title))
+                    placed.append((cell, "loan_note" if which == "note" else "prospectus_loan_id", column.name))
                     continue
                 if role == "distribution_date":
                     date, _, rest = cell.text.partition(" ")
@@ -331,7 +294,7 @@ class Reader:
                         placed.append((Cell(rest.strip(), start, cell.end), "servicer_loan_id", "Loan ID"))
                     continue
                 if role is not None:
-                    placed.append((cell, role, column.title))
+                    placed.append((cell, role, column.name))
                     continue
                 if "loan" in dims and "note" not in dims and NOTE.fullmatch(cell.text) and \
                         placed and placed[-1][1] == "prospectus_loan_id":
@@ -339,7 +302,7 @@ class Reader:
                     placed.append((cell, "loan_note", "OMCR"))
                     continue
                 found = names.get(full) if full in names else names.get(bare)
-                placed.append((cell, meaning(found, cell.text), column.title if column else cell.text))
+                placed.append((cell, meaning(found, cell.text), column.name if column else cell.text))
             row = Row(token, label, [c for c, *_ in placed])
             self.tables.place(row, [(c, concept, printed, dims) for c, concept, printed in placed])
 
@@ -384,8 +347,8 @@ class Reader:
                     concept = order[1 + figure_columns.index(index)] if index in figure_columns else None
                 else:
                     column = columns[index] if index is not None else None
-                    concept = by_title.get(key(column.title)) if column else None
-                placed.append((cell, concept, columns[index].title if index is not None else "", dims))
+                    concept = by_title.get(key(column.name)) if column else None
+                placed.append((cell, concept, columns[index].name if index is not None else "", dims))
             found = class_cusips(cusip)
             for index, cell in enumerate(found):  # the class's CUSIPs first, in print order
                 # two (144A and Reg S): one fact each, told apart by `cusip_index` "1", "2"
