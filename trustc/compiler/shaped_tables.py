@@ -93,11 +93,11 @@ def label_above(tables: Tables, spec: Items, lines: Sequence[Token], row_of: Cal
         if row.label is None:
             tables.unknown(row, "no label is printed beside it or above it")
             continue
-        concept = spec.labels.get(key(row.label.text))
-        if concept is None:
+        meaning = spec.meaning(row.label.text)
+        if meaning is None:
             tables.unknown(row, f"label {row.label.text!r} has no known meaning here")
             continue
-        tables.place(row, ((cell, concept, row.label.text, {}) for cell in row.values))
+        tables.place(row, ((cell, meaning.concept, row.label.text, meaning.dims) for cell in row.values))
 
 
 def column_model(headers: Sequence[Token], rows: Sequence[Row]) -> tuple[list[Column], list[str]]:

@@ -5,8 +5,8 @@ of the parse tree is one statement and where its title, date and series are
 printed, and binds rules to the table kinds of `tables.py`:
 
     [rules.principal_distributions]
-    read = "group_table"   # class_table | group_table | matrix | items | label_above | key_values
-                           # | transposed | group_columns | columns | context
+    read = "group_table"   # class_table | group_table | matrix | row_matrix | items | label_above | text
+                           # | key_values | transposed | group_columns | columns | context | section
     rows = { "beginning balanc" = "pool_beginning_balance", ... }
 
 A rule (or the whole spec, at the top) may say `cells = "generic"`: its lines are
@@ -19,8 +19,8 @@ The interpreter walks the parse tree once. A rule with `read` is read as that
 kind of table; a rule without one is walked into; lines outside any table
 (headings, notes, prose) are consumed by the grammar and carry no figure. The
 context (`dims` of a rule, the group columns a `group_columns` line sets, the
-values a `context` rule reads from a printed heading) passes down to the tables
-inside and after it. See docs/adding-a-layout.md, "The spec".
+values a `context` rule reads from a printed heading, the section a `section`
+heading opens for the items under it) passes down to the tables inside and after it. See docs/adding-a-layout.md, "The spec".
 """
 from __future__ import annotations
 
@@ -31,13 +31,16 @@ from typing import Any, Optional
 import attrs
 from lark import Token, Tree
 
-from .ast import Field, Statement
-from .columns import Column, spanning_columns, stack_headers, titled_columns
+from .ast import Diagnostic, Field, Span, Statement
+from .columns import Column, spanning_columns, split_cells, stack_headers, titled_columns
 from .concepts import tomllib
 from .cover import date_field, kind
+from .diagnostics import warning
 from .layout import Layout, LayoutResult
+from .numbers import parse_date
 from . import shaped_tables
-from .tables import ClassTable, GroupTable, Items, KeyValues, Matrix, RowPattern, Tables, TransposedMatrix, key, real
+from .tables import (ClassTable, GroupTable, Items, KeyValues, Matrix, RowMatrix, RowPattern, Tables,
+                     TransposedMatrix, key, real)
 
 # The rules of form8k.lark a statement layout %imports: the 8-K around the statement.
 FORM_RULES = ("cover", "items", "signatures", "exhibit_index")
@@ -77,6 +80,10 @@ class Rule:
     totals_line: Optional[str] = None  # the line kind of a class table's totals row printed apart
     group_line: Optional[str] = None  # the line kind whose first cell names a transposed block's group
     first_is_title: bool = False  # `columns`: the first column title is the table's title, not a column
+    totals_row: Optional[str] = None  # the child rule printing a class table's totals row apart (under a rule)
+    header_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # line kinds that are column titles too
+    label_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # line kinds that begin an item's label
+    continuation: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # line kinds finishing a text value
 
 
 @attrs.frozen
@@ -98,10 +105,12 @@ class ContextValue:
 
 
 TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items,
-               "label_above": Items, "key_values": KeyValues, "transposed": TransposedMatrix}
-CONTEXT_KINDS = (None, "group_columns", "columns", "context")
+               "label_above": Items, "key_values": KeyValues, "transposed": TransposedMatrix, "text": Items,
+               "row_matrix": RowMatrix}
+CONTEXT_KINDS = (None, "group_columns", "columns", "context", "section")
 RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells", "context", "takes",
-               "title", "keep_columns", "totals_line", "group_line", "first_is_title"}
+               "title", "keep_columns", "totals_line", "group_line", "first_is_title", "totals_row", "header_lines",
+               "label_lines", "continuation"}
 GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "generic"` reads
 
 
@@ -118,21 +127,87 @@ def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
     table = None
     if read in TABLE_KINDS:
         if "patterns" in table_options:
-            table_options["patterns"] = tuple(RowPattern(p["pattern"], p["dims"]) for p in table_options["patterns"])
+            table_options["patterns"] = tuple(RowPattern(**p) for p in table_options["patterns"])
         table = TABLE_KINDS[read](**table_options)
     elif read not in CONTEXT_KINDS:
         raise ValueError(f"rule {name!r}: unknown kind {read!r}")
     return Rule(name, table=table, **options)
 
 
+def _pattern(text: Optional[str]) -> Optional[re.Pattern]:
+    return re.compile(text) if text else None
+
+
 @attrs.frozen
 class StatementSpec:
     rule: str  # each tree of this rule is one statement
     heading: Optional[str] = None  # the rule holding the title lines and the date line
-    title_lines: tuple[str, ...] = ()  # line kinds of the heading that make the title, joined by " / "
-    date_line: Optional[str] = None  # the line kind printing the distribution date after a colon
-    series: Optional[re.Pattern] = attrs.field(default=None, converter=lambda p: re.compile(p) if p else None)
+    # line kinds of the heading that make the title, joined by " / "
+    title_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    date_line: Optional[str] = None  # the line kind printing the distribution date (its first one in the statement)
+    date_in: str = "after_colon"  # where on that line: "after_colon" or "last_cell" ("26-December-00")
+    series: Optional[re.Pattern] = attrs.field(default=None, converter=_pattern)
+    series_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # searched for `series` (else the title)
+    pool: Optional[re.Pattern] = attrs.field(default=None, converter=_pattern)  # the pool number, group 1
+    pool_lines: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # its first match names the pool
+    pool_agrees: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # line kinds printing it again
+    # { line = kind, pattern = '(\d+) of (\d+)' }: the statement's pages, numbered 1 of N .. N of N
+    pages: Optional["PageNumbers"] = attrs.field(default=None, converter=lambda p: PageNumbers(**p) if p else None)
     date_fact: Optional[str] = None  # else: the concept of the fact giving the date (its first printing)
+
+    def matches(self, pattern: Optional[re.Pattern], node: Tree, kinds: tuple[str, ...]) -> list[tuple[str, Token]]:
+        if pattern is None:
+            return []
+        found = ((pattern.search(t.value), t) for t in tokens(node) if kind(t) in kinds)
+        return [(m.group(1), t) for m, t in found if m]
+
+    def first_match(self, pattern: Optional[re.Pattern], node: Tree, kinds: tuple[str, ...]) -> Optional[str]:
+        return next((value for value, _token in self.matches(pattern, node, kinds)), None)
+
+    def checks(self, node: Tree) -> list[Diagnostic]:
+        """`pool-mismatch`: a line names another pool than the one the statement is of; `page-sequence`:
+        pages missing, repeated or out of order (a repeated page's figures are kept twice, each with its span)."""
+        out = []
+        named = self.matches(self.pool, node, self.pool_lines)[:1]
+        odd = next(((v, t) for v, t in self.matches(self.pool, node, self.pool_lines + self.pool_agrees)
+                    if named and v != named[0][0]), None)
+        if odd is not None:
+            out.append(warning("pool-mismatch", f"pool {named[0][0]}: a page names pool {odd[0]}",
+                               whole_line(odd[1]), [whole_line(named[0][1])]))
+        if self.pages is not None:
+            out.extend(self.pages.check(node))
+        return out
+
+    def date(self, node: Tree) -> Optional[Field]:
+        token = next((t for t in tokens(node) if kind(t) == self.date_line), None)
+        if token is None:
+            return None
+        if self.date_in == "last_cell":
+            cell = split_cells(token.value)[-1]
+            return Field(parse_date(cell.text), cell.text, cell.span(token.line))
+        return date_field(token, token.value.find(":") + 1)
+
+
+def whole_line(token: Token) -> Span:
+    return Span(token.line, 1, token.line, len(token.value) + 1)
+
+
+@attrs.frozen
+class PageNumbers:
+    """Page lines of a statement ("Page:  2 of 3"): group 1 the page, group 2 how many."""
+
+    line: str
+    pattern: re.Pattern = attrs.field(converter=re.compile)
+
+    def check(self, node: Tree) -> list[Diagnostic]:
+        printed = [(self.pattern.search(t.value), t) for t in tokens(node) if kind(t) == self.line]
+        seen = [int(m.group(1)) for m, _t in printed if m]
+        total = next((int(m.group(2)) for m, _t in printed if m), len(seen))
+        if not printed or seen == list(range(1, total + 1)):
+            return []
+        return [warning("page-sequence", f"the statement prints pages {', '.join(map(str, seen))} of {total}; "
+                        "the figures of a repeated page are kept twice, each with its span",
+                        whole_line(printed[-1][1]))]
 
 
 @attrs.define
@@ -144,6 +219,7 @@ class Reader:
     tables: Tables = attrs.field(factory=Tables)
     group_columns: list[Column] = attrs.field(factory=list)  # set by `group_columns`, `columns` and title lines
     context: dict[str, str] = attrs.field(factory=dict)  # values `context` rules read from printed lines
+    section: Optional[str] = None  # the `section` heading the items that follow are under
 
     def walk(self, node: Tree) -> None:
         for child in node.children:
@@ -163,6 +239,8 @@ class Reader:
         self.tables.dims = saved
 
     def read(self, rule: Rule, node: Tree) -> None:
+        if rule.read not in ("items", "section"):
+            self.section = None  # a table or a text item ends the section
         if rule.blocks is not None:
             for block in node.children:
                 if isinstance(block, Tree) and block.data == rule.blocks:
@@ -198,8 +276,7 @@ class Reader:
         elif rule.read == "class_table" and rule.title is not None:
             self.tables.titled_class_table(table, title, self.group_columns, rows)
         elif rule.read == "class_table":
-            totals = next((t for t in tokens(node) if kind(t) == rule.totals_line), None) if rule.totals_line else None
-            self.tables.class_table(table, headers, rows, totals)
+            self.tables.class_table(table, headers, rows, self.totals(rule, node))
         elif rule.read == "label_above":  # its label lines are of other kinds than its rows: every line counts
             lines = [t for c in node.children if not (isinstance(c, Tree) and c.data == rule.headers) for t in tokens(c)]
             shaped_tables.label_above(self.tables, table, lines, shaped_tables.ROW_READERS[rule.cells])
@@ -210,12 +287,35 @@ class Reader:
             groups = next((t for t in lines if kind(t) == rule.groups), None)
             self.tables.matrix(table, groups, headers, rows)
         elif rule.read == "items":
-            self.tables.items(table, rows, shaped_tables.generic_row if generic else None)
+            above = [t for t in lines if kind(t) in rule.label_lines]
+            if above or any(not t.value[:1].isspace() for t in rows):
+                self.section = None  # an item whose label is not indented under the heading ends its section
+            self.tables.items(table, rows, shaped_tables.generic_row if generic else None, above, self.section)
+        elif rule.read == "text":
+            for token in rows[:1]:  # a text item is one tree: its line and the lines finishing its value
+                self.tables.text_item(table, token, [t for t in lines if kind(t) in rule.continuation])
+        elif rule.read == "row_matrix":
+            titles = [t for c in node.children for t in (tokens(c) if isinstance(c, Tree) and c.data == rule.headers
+                      else [c] if isinstance(c, Token) and kind(c) in rule.header_lines else [])]
+            self.tables.row_matrix(table, titles, rows)
+        elif rule.read == "section":
+            self.section = rule.name
         elif rule.read == "key_values":
             self.tables.key_values(table, rows)
         elif rule.read == "transposed":
             first = next((c for c in node.children if isinstance(c, Token) and kind(c) == rule.group_line), None)
             self.tables.transposed(table, self.group_columns, first, rows)
+
+    @staticmethod
+    def totals(rule: Rule, node: Tree) -> Optional[Token]:
+        """A class table's totals row printed apart: the line of kind `totals_line`, or the row under the child
+        rule `totals_row`."""
+        if rule.totals_line:
+            return next((t for t in tokens(node) if kind(t) == rule.totals_line), None)
+        if rule.totals_row:
+            return next((t for c in node.children if isinstance(c, Tree) and c.data == rule.totals_row
+                         for t in tokens(c) if kind(t) in rule.lines), None)
+        return None
 
     def titled(self, rule: Rule, line: Optional[Token]) -> tuple[Any, str]:
         """The table a title line picks from `[titles]`, and the title; the line's columns (unless it prints
@@ -275,15 +375,18 @@ class SpecLayout(Layout):
             return None, tables.facts.diagnostics
         lines = tokens(heading) if heading is not None else []
         title = " / ".join(t.value.strip() for t in lines if kind(t) in spec.title_lines)
-        series = spec.series.search(title) if spec.series else None
-        date_token = next((t for t in lines if kind(t) == spec.date_line), None)
-        date = date_field(date_token, date_token.value.find(":") + 1) if date_token is not None else None
+        if spec.series_lines:
+            series = spec.first_match(spec.series, node, spec.series_lines)
+        else:
+            found = spec.series.search(title) if spec.series else None
+            series = found.group(1) if found else None
+        date = spec.date(node)
         if spec.date_fact is not None:
             fact = next((f for f in tables.facts.facts if f.concept == spec.date_fact and f.value is not None), None)
             date = Field(fact.value, fact.raw, fact.span) if fact is not None else None
         statement = Statement(self.id, title, date, tables.classes.balances(), tuple(tables.facts.facts),
-                              series=series.group(1) if series else None)
-        return statement, tables.facts.diagnostics
+                              series=series, pool=spec.first_match(spec.pool, node, spec.pool_lines))
+        return statement, tables.facts.diagnostics + spec.checks(node)
 
 
 def load(path: Path) -> type[SpecLayout]:
@@ -300,9 +403,7 @@ def load(path: Path) -> type[SpecLayout]:
         # line kinds whose figures are text (accounting.py): added to the 8-K's page and exhibit numbers
         "text_kinds": Layout.text_kinds | frozenset(spec.get("text_kinds", ())),
         "prose_kinds": Layout.prose_kinds | frozenset(spec.get("prose_kinds", ())),
-        "statement_spec": StatementSpec(statement["rule"], statement.get("heading"),
-                                        tuple(statement.get("title_lines", ())), statement.get("date_line"),
-                                        statement.get("series"), statement.get("date_fact")),
+        "statement_spec": StatementSpec(**statement),
     }
     name = "".join(part.title() for part in re.split(r"[-_]", spec["id"])) + "Layout"
     return type(name, (SpecLayout,), attributes)

@@ -33,7 +33,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import attrs
 from lark import Token
 
-from .ast import Span
+from .ast import Fact, Span
 from .concepts import concept
 from .columns import Cell, Column, assign, is_figure, spanning_columns, split_cells, stack_headers
 from .diagnostics import warning
@@ -61,6 +61,17 @@ def is_value(text: str) -> bool:
     return is_figure(text) or parse_boolean(text) is not None
 
 
+def is_value_or_overflow(text: str) -> bool:
+    """A value, or a field too narrow for its figure, printed as stars ("***.******** %"): its fact is null,
+    with a bad-figure warning, where it stands."""
+    return is_value(text) or text.startswith("*")
+
+
+def printed(label: str) -> str:
+    """A label as printed, on one line: single spaces, no final colon (what label patterns match)."""
+    return " ".join(label.split()).rstrip(" :")
+
+
 def first_label(cells: list[Cell], text: str) -> tuple[Optional[Cell], list[Cell]]:
     """The first cell is the label unless it is a figure ("A-1  1,000  2,000")."""
     if cells and not cells[0].is_figure:
@@ -85,6 +96,9 @@ class Row:
     token: Token
     label: Optional[Cell]
     values: list[Cell]
+    # the lines a label starts on when it runs over several lines ("SCHEDULED PRINCIPAL BALANCE ... AFTER" /
+    # "DISTRIBUTION   4,781,024.27"): the label is their words and the label cell's, its span runs from the first
+    above: tuple[Token, ...] = attrs.field(default=(), kw_only=True)  # keyword only: subclasses add fields
 
     @classmethod
     def split(cls, token: Token, label: str = "first", cells=split_cells, skip: int = 0, value=is_value) -> "Row":
@@ -103,11 +117,23 @@ class Row:
 
     @property
     def label_text(self) -> str:
+        if self.above:
+            return " ".join(w for w in [*(t.value.strip() for t in self.above), self.label_text_here] if w)
+        return self.label_text_here
+
+    @property
+    def label_text_here(self) -> str:
         return self.label.text if self.label is not None else ""
 
     @property
     def label_span(self) -> Optional[Span]:
-        return self.label.span(self.token.line) if self.label is not None else None
+        if self.label is None:
+            return None
+        if self.above:
+            first = self.above[0]
+            indent = len(first.value) - len(first.value.lstrip())
+            return Span(first.line, indent + 1, self.token.line, self.label.end + 1)
+        return self.label.span(self.token.line)
 
 
 def whole_row(token: Token) -> Span:
@@ -172,12 +198,42 @@ class RowPattern:
 
     pattern: re.Pattern = attrs.field(converter=re.compile)
     dims: Mapping[str, str] = attrs.field(factory=dict)
+    concept: Optional[str] = None  # where the row or item names the concept too
+    record: bool = False  # its fact is one of its class's figures (the class it names, when known)
 
     def match(self, label: str) -> Optional[dict[str, str]]:
         m = self.pattern.search(label)
         if not m:
             return None
         return {name: value.format(*(m.group(0),) + m.groups()) for name, value in self.dims.items()}
+
+    def meaning(self, label: str) -> Optional["Meaning"]:
+        dims = self.match(label)
+        return Meaning(self.concept, dims, self.record) if dims is not None else None
+
+
+@attrs.frozen
+class Meaning:
+    """What a label says: a concept (None: the column says it), dims, and whether its fact is its class's."""
+
+    concept: Optional[str]
+    dims: Mapping[str, str] = attrs.field(factory=dict)
+    record: bool = False
+
+    @classmethod
+    def of(cls, entry) -> "Meaning":
+        """A map's entry: a concept, or { concept = ..., dim = value, ... }."""
+        if isinstance(entry, str):
+            return cls(entry)
+        return cls(entry.get("concept"), {k: v for k, v in entry.items() if k != "concept"})
+
+
+def _meanings(mapping: Mapping[str, object]) -> dict[str, Meaning]:
+    return {key(k): Meaning.of(v) for k, v in mapping.items()}
+
+
+def _patterns(entries) -> tuple[RowPattern, ...]:
+    return tuple(p if isinstance(p, RowPattern) else RowPattern(**p) for p in entries)
 
 
 @attrs.frozen
@@ -197,10 +253,58 @@ class Matrix:
 
 @attrs.frozen
 class Items:
-    """"label   figure" lines: the label names the concept."""
+    """"label   figure" lines: the label names the concept (and dims: { concept = ..., status = "reo" }),
+    by the whole label (its lines joined), or by `patterns` over it ("CLASS (\\S+) SHORTFALL" -> a dim from
+    the match, as printed); under a section heading (`Rule` read = "section"), by that section's map first."""
 
-    labels: Mapping[str, str] = attrs.field(converter=_keyed)
+    labels: Mapping[str, Meaning] = attrs.field(converter=_meanings)
     label: str = "first"
+    patterns: tuple[RowPattern, ...] = attrs.field(default=(), converter=_patterns)
+    sections: Mapping[str, Mapping[str, Meaning]] = attrs.field(
+        factory=dict, converter=lambda m: {name: _meanings(labels) for name, labels in m.items()})
+    overflow: bool = False  # a field printed as stars is a value (see is_value_or_overflow)
+
+    def meaning(self, label: str, section: Optional[str] = None) -> Optional[Meaning]:
+        found = self.sections.get(section, {}).get(key(label)) or self.labels.get(key(label))
+        if found is not None:
+            return found
+        return next((m for p in self.patterns for m in [p.meaning(printed(label))] if m is not None), None)
+
+    @property
+    def value(self):
+        return is_value_or_overflow if self.overflow else is_value
+
+
+@attrs.frozen
+class RowMatrix:
+    """Rows named by their label, columns by their titles: a row gives dims, or a concept and dims (a map,
+    or `patterns` over the printed label); a column gives the concept (`columns`) or a dim (`column_dim`:
+    "SENIOR" -> tranche "senior"; as printed with `column_printed`)."""
+
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_keyed)
+    rows: Mapping[str, Meaning] = attrs.field(factory=dict, converter=_meanings)
+    patterns: tuple[RowPattern, ...] = attrs.field(default=(), converter=_patterns)
+    column_dim: Optional[str] = None
+    column_printed: bool = False
+    # the header cells `columns` does not name are a caption, not columns ("DELINQUENCIES:")
+    known_columns: bool = False
+    # only the last header line names the columns; those above are a caption ("COMPONENTS")
+    last_header: bool = False
+    overflow: bool = False
+
+    def meaning(self, label: str) -> Optional[Meaning]:
+        found = self.rows.get(key(label))
+        if found is not None:
+            return found
+        return next((m for p in self.patterns for m in [p.meaning(printed(label))] if m is not None), None)
+
+    def cell(self, meaning: Meaning, column: Optional[Column]) -> tuple[Optional[str], dict]:
+        if column is None:
+            return None, {}
+        if self.column_dim is None:
+            return self.columns.get(key(column.name)), dict(meaning.dims)
+        title = column.name.strip() if self.column_printed else key(column.name)
+        return meaning.concept, {self.column_dim: title, **meaning.dims}
 
 
 def _keyed_dims(mapping: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
@@ -378,14 +482,19 @@ class Tables:
                                {"group": group, **dims} if group is not None else dims))
             self.place(row, placed)
 
-    def items(self, spec: Items, rows: Sequence[Token], split=None) -> None:
-        """`split`: how a line becomes a Row, if not by `spec.label` over lines.lark's cells (shaped_tables)."""
-        for row in (split(t) if split is not None else Row.split(t, spec.label) for t in real(rows)):
-            concept = spec.labels.get(key(row.label.text)) if row.label is not None else None
-            if concept is None:
+    def items(self, spec: Items, rows: Sequence[Token], split=None, above: Sequence[Token] = (),
+              section: Optional[str] = None) -> None:
+        """`split`: how a line becomes a Row, if not by `spec.label` over lines.lark's cells (shaped_tables);
+        `above`: the first lines of the (one) row's label; `section`: the heading the rows are under."""
+        for row in (split(t) if split is not None else Row.split(t, spec.label, value=spec.value) for t in real(rows)):
+            row = attrs.evolve(row, above=tuple(real(above)))
+            meaning = spec.meaning(row.label_text, section) if row.label is not None else None
+            if meaning is None:
                 self.unknown(row, f"label {row.label_text!r} has no known meaning here")
                 continue
-            self.place(row, ((cell, concept, row.label.text, {}) for cell in row.values))
+            owner = self.classes.resolve(meaning.dims["class"]) if meaning.record and "class" in meaning.dims else None
+            self.place(row, ((cell, meaning.concept, row.label_text, meaning.dims) for cell in row.values),
+                       record=owner)
 
     def key_values(self, spec: KeyValues, lines: Sequence[Token]) -> None:
         above: list[tuple[str, Cell]] = []  # (key, value cell) in print order: what a lone value continues
@@ -425,4 +534,39 @@ class Tables:
                 known = concept is not None and dims is not None and group is not None
                 placed.append((cell, concept if known else None, column.name if column else "",
                                {"group": group, **(dims or {})}))
+            self.place(row, placed)
+
+    def text_item(self, spec: Items, token: Token, continuation: Sequence[Token]) -> None:
+        """"LABEL:   a value in words" and the indented lines finishing it: one text fact spanning them."""
+        colon = token.value.index(":")
+        start = len(token.value) - len(token.value[colon + 1:].lstrip())
+        lines = (token, *real(continuation))
+        end = len(lines[-1].value.rstrip())
+        joined = "\n".join(t.value for t in lines)  # the exact text between the span's ends
+        raw = joined[start: len(joined) - len(lines[-1].value) + end]
+        indent = len(token.value) - len(token.value.lstrip())
+        label = Cell(token.value[indent: colon + 1], indent, colon + 1)
+        meaning = spec.meaning(label.text)
+        if meaning is None:
+            self.unknown(Row(token, label, [Cell(raw, start, end)]), f"label {label.text!r} has no known meaning here")
+            return
+        self.facts.facts.append(Fact(meaning.concept, label.text, " ".join(raw.split()), "text", raw,
+                                     Span(token.line, start + 1, lines[-1].line, end + 1),
+                                     {**meaning.dims, **self.dims}, label.span(token.line)))
+
+    def row_matrix(self, spec: RowMatrix, headers: Sequence[Token], rows: Sequence[Token]) -> None:
+        titles = list(real(headers))[-1:] if spec.last_header else real(headers)
+        columns = stack_headers([t.value for t in titles])
+        if spec.known_columns:
+            columns = [c for c in columns if key(c.name) in spec.columns]
+        for row in (Row.split(t, "leading", value=is_value_or_overflow if spec.overflow else is_value)
+                    for t in real(rows)):
+            meaning = spec.meaning(row.label_text)
+            if meaning is None:
+                self.unknown(row, f"label {row.label_text!r} has no known meaning here")
+                continue
+            placed = []
+            for cell, column in assign(row.values, columns):
+                concept, dims = spec.cell(meaning, column)
+                placed.append((cell, concept, row.label_text if concept else (column.name if column else ""), dims))
             self.place(row, placed)
