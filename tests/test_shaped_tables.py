@@ -22,7 +22,7 @@ TITLE_REPORT.7: /Tiny Trust Report/
 TITLE_AMOUNTS.7: /Amounts/
 """
 
-SPEC = """
+SPEC = r"""
 id = "tiny"
 description = "a report read the generic way"
 grammar = "tiny.lark"
@@ -47,6 +47,7 @@ lines = ["FIGURES"]
 "principal collections" = "loan_principal_collections"
 "servicing fee" = "servicing_fee"
 "mystery amount" = ""
+"30-59 days number of loans" = { concept = "delinquent_loan_count", bucket = "30-59" }
 """
 
 REPORT = """Tiny Trust Report
@@ -60,6 +61,9 @@ Principal Collections
 Servicing Fee 1,234.50
 Mystery Amount
 5.00
+30-59 Days Number of Loans
+|
+12
 """
 
 
@@ -119,4 +123,13 @@ def test_cells_is_checked():
     with pytest.raises(ValueError, match="cells"):
         make_rule("t", {"read": "items", "labels": {}, "cells": "spaces"})
     with pytest.raises(ValueError, match="generic"):
-        make_rule("t", {"read": "group_table", "rows": {}}, cells="generic")
+        make_rule("t", {"read": "group_table", "rows": {}, "cells": "generic"})
+    # the spec's default reaches the kinds it reads; a group table keeps its cells
+    assert make_rule("t", {"read": "group_table", "rows": {}}, cells="generic").cells == "lines"
+    assert make_rule("t", {"read": "items", "labels": {}}, cells="generic").cells == "generic"
+
+
+def test_a_label_meaning_gives_its_figures_dims(tiny):
+    (late,) = [f for f in tiny.facts() if f.concept == "delinquent_loan_count"]
+    assert late.dims == {"bucket": "30-59"} and late.value == Decimal("12")
+    assert all(f.dims == {} for f in tiny.facts() if f.concept in ("servicing_fee", None))

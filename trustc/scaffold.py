@@ -338,6 +338,18 @@ def grammar(layout_id: str, sample: str, found: Sequence[Table], tail: Sequence[
 
 TODO = "# TODO: no concept matched"
 SUGGESTED = "# TODO: its last words name {}"
+# delinquency buckets printed in item labels ("30-59 Days Number of Loans", "90+ Days ..."): dims of their figures
+BUCKETS = ((r"(?i)\b(\d{1,3})\s*(?:-|to)\s*(\d{1,3})\s*days?\b", "{1}-{2}"),
+           (r"(?i)\b(\d{2,3})\s*(?:\+|or\s+more|and\s+over)", "{1}+"))
+
+
+def _bucket(label: str) -> Optional[str]:
+    """The delinquency bucket a label prints ("30-59 days number of loans" -> "30-59"), if any."""
+    for pattern, dims in BUCKETS:
+        m = re.search(pattern, label)
+        if m:
+            return dims.format(m.group(0), *m.groups())
+    return None
 
 
 def toml_string(text: str) -> str:
@@ -461,7 +473,11 @@ def spec(layout_id: str, sample: str, found: Sequence[Table], grammar_file: str,
             for printed, concept in mapping.printed:
                 guess = dict(mapping.suggested).get(printed)
                 note = "" if concept else SUGGESTED.format(guess) if guess else TODO
-                out.append(f"{toml_string(printed)} = {toml_string(concept or '')}" + (f"  {note}" if note else ""))
+                meaning = toml_string(concept or "")
+                bucket = _bucket(printed) if read != "class_table" else None
+                if bucket is not None:  # a label's meaning with a dim: { concept = ..., bucket = ... }
+                    meaning = f"{{ concept = {meaning}, bucket = {toml_string(bucket)} }}"
+                out.append(f"{toml_string(printed)} = {meaning}" + (f"  {note}" if note else ""))
     return "\n".join(out) + "\n", mappings
 
 

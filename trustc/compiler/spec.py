@@ -115,9 +115,10 @@ GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "g
 
 
 def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
-    """`cells`: the spec's default for how lines split into cells (a rule may say otherwise)."""
+    """`cells`: the spec's default for how lines split into cells (a rule may say otherwise; a kind
+    the generic cells do not read keeps "lines")."""
     options = {k: v for k, v in entry.items() if k in RULE_FIELDS}
-    options.setdefault("cells", cells)
+    options.setdefault("cells", cells if entry.get("read") in (None, *GENERIC_KINDS) else "lines")
     if options["cells"] not in shaped_tables.CELLS:
         raise ValueError(f"rule {name!r}: cells = {options['cells']!r}, not one of {shaped_tables.CELLS}")
     if options["cells"] == "generic" and entry.get("read") not in (None, *GENERIC_KINDS):
