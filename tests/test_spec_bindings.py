@@ -1,0 +1,74 @@
+"""Every spec binds only what its grammar has.
+
+A spec names grammar rules (its `[rules.NAME]` tables, `headers`, `blocks`, `totals_row`, the
+statement's `rule` and `heading`) and line kinds (`lines`, `groups`, `title_lines`, ...). A name
+the grammar does not have is a binding that never fires: the rule's figures reach no table, and
+nothing else says so. Run over every registered spec layout (built-in, or a user's through
+TRUSTC_LAYOUTS), so a new spec is checked as soon as it is registered.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+
+from trustc.compiler.layout import layouts
+from trustc.compiler.lines import build_parser
+from trustc.compiler.spec import Rule, SpecLayout, load
+
+SPECS = sorted(layout_id for layout_id, cls in layouts().items() if issubclass(cls, SpecLayout))
+# Rule fields naming grammar rules, and fields naming line kinds (terminals).
+RULE_FIELDS = ("headers", "blocks", "totals_row")
+KIND_FIELDS = ("lines", "groups", "title", "totals_line", "group_line", "header_lines", "label_lines", "continuation")
+STATEMENT_KIND_FIELDS = ("title_lines", "date_line", "series_lines", "pool_lines", "pool_agrees")
+DEFAULTS = {f.name: f.default for f in attrs.fields(Rule)}
+
+
+def names(value) -> set[str]:
+    if value is None:
+        return set()
+    return {value} if isinstance(value, str) else set(value)
+
+
+def named(rule: Rule, fields: tuple[str, ...]) -> set[str]:
+    """What a rule names in these fields; a default it was not given is no binding of the spec's."""
+    return {n for f in fields if hasattr(rule, f) and getattr(rule, f) != DEFAULTS.get(f) for n in names(getattr(rule, f))}
+
+
+def unbound(cls) -> tuple[list[str], list[str]]:
+    """(rules, line kinds) the spec names that its grammar does not have."""
+    parser = build_parser(cls.grammar, cls.start, None)
+    rules = {str(r.origin.name) for r in parser.rules}
+    kinds = {t.name.rsplit("__", 1)[-1] for t in parser.terminals}  # an imported terminal by its own name
+    statement = cls.statement_spec
+    wanted_rules = set(cls.rules) | {statement.rule} | names(statement.heading)
+    wanted_kinds = {n for f in STATEMENT_KIND_FIELDS for n in names(getattr(statement, f, None))}
+    if getattr(statement, "pages", None) is not None:
+        wanted_kinds |= names(statement.pages.line)
+    for rule in cls.rules.values():
+        wanted_rules |= named(rule, RULE_FIELDS)
+        wanted_kinds |= named(rule, KIND_FIELDS)
+    return sorted(wanted_rules - rules), sorted(wanted_kinds - kinds)
+
+
+def test_the_built_in_layouts_are_specs():
+    assert {"us-bank", "bankers-trust", "rfmsi"} <= set(SPECS)
+
+
+@pytest.mark.parametrize("layout_id", SPECS)
+def test_spec_binds_only_rules_and_line_kinds_of_its_grammar(layout_id):
+    cls = layouts()[layout_id]
+    assert unbound(cls) == ([], []), f"{cls.grammar}: the spec binds names its grammar does not have"
+
+
+def test_a_misspelt_binding_is_found(tmp_path):
+    """The check can fail: us-bank's spec with a rule and a line kind misspelt."""
+    text = (Path(__file__).resolve().parent.parent / "trustc/compiler/layouts/us_bank.toml").read_text(encoding="utf-8")
+    text = text.replace("[rules.deal_item]", "[rules.deal_items]").replace("[rules.deal_item.labels]", "[rules.deal_items.labels]")
+    text = text.replace('lines = ["BUCKET_ROW"]', 'lines = ["BUCKET_ROWS"]')
+    spec = tmp_path / "us_bank.toml"
+    spec.write_text(text, encoding="utf-8")
+    cls = load(spec)
+    cls.grammar = layouts()["us-bank"].grammar
+    assert unbound(cls) == (["deal_items"], ["BUCKET_ROWS"])
