@@ -123,11 +123,9 @@ def date_field(token: Token, start: int = 0, end: Optional[int] = None) -> Optio
     return text_field(token, start + s, start + e, value)
 
 
-@attrs.frozen
-class Segment:
-    """Part of a cover line: a caption of some kind, or a value piece."""
+class TokenSlice:
+    """`token.value[start:end]`: part of a cover line (8-K or 10-D), for attrs classes with those fields."""
 
-    kind: str  # "value" or a caption kind (HEAD's group names)
     token: Token
     start: int
     end: int
@@ -140,11 +138,22 @@ class Segment:
     def line(self) -> int:
         return self.token.line
 
+    def overlap(self, other: "TokenSlice") -> int:
+        """How many columns the two slices share (<= 0: none)."""
+        return min(self.end, other.end) - max(self.start, other.start)
+
+
+@attrs.frozen
+class Segment(TokenSlice):
+    """Part of a cover line: a caption of some kind, or a value piece."""
+
+    kind: str  # "value" or a caption kind (HEAD's group names)
+    token: Token
+    start: int
+    end: int
+
     def field(self, value: Any = None) -> Field:
         return text_field(self.token, self.start, self.end, value)
-
-    def overlap(self, other: "Segment") -> int:
-        return min(self.end, other.end) - max(self.start, other.start)
 
 
 def _caption_word(word: str) -> bool:

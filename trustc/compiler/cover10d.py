@@ -27,7 +27,7 @@ import attrs
 from lark import Token
 
 from .ast import Cover, Field, Span
-from .cover import CAPTION_WORDS, PHONE, joined_field, text_field
+from .cover import CAPTION_WORDS, PHONE, TokenSlice, joined_field, text_field
 from .numbers import find_date
 
 FIELDS = (
@@ -64,7 +64,9 @@ _BLANK_FIELD = re.compile(r"[\s_.\-\u2013\u2014]*|\[?\s*(?:N/?A|None|Not\s+appli
 
 
 @attrs.define
-class _Piece:
+class _Piece(TokenSlice):
+    """Part of a 10-D cover line: a caption or a value, and whether a field took it."""
+
     token: Token
     start: int
     end: int
@@ -72,16 +74,8 @@ class _Piece:
     match: Optional[re.Match] = None
     used: bool = False
 
-    @property
-    def text(self) -> str:
-        return self.token.value[self.start:self.end]
-
-    @property
-    def line(self) -> int:
-        return self.token.line
-
     def overlaps(self, other: "_Piece") -> bool:
-        return min(self.end, other.end) > max(self.start, other.start)
+        return self.overlap(other) > 0
 
     def field(self, start: int = 0, end: Optional[int] = None, value=None) -> Optional[Field]:
         """The printed text of token.value[self.start + start : end], trimmed; None for a blank form field."""
