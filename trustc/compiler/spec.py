@@ -77,7 +77,6 @@ class Rule:
     # the line kind printing the table's title then its columns; its title picks the table in `[titles]`
     title: Optional[str] = None
     keep_columns: bool = False  # the title line prints no columns: the columns above it still hold
-    totals_line: Optional[str] = None  # the line kind of a class table's totals row printed apart
     group_line: Optional[str] = None  # the line kind whose first cell names a transposed block's group
     first_is_title: bool = False  # `columns`: the first column title is the table's title, not a column
     totals_row: Optional[str] = None  # the child rule printing a class table's totals row apart (under a rule)
@@ -109,7 +108,7 @@ TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": M
                "row_matrix": RowMatrix}
 CONTEXT_KINDS = (None, "group_columns", "columns", "context", "section")
 RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells", "context", "takes",
-               "title", "keep_columns", "totals_line", "group_line", "first_is_title", "totals_row", "header_lines",
+               "title", "keep_columns", "group_line", "first_is_title", "totals_row", "header_lines",
                "label_lines", "continuation"}
 GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "generic"` reads
 
@@ -309,10 +308,8 @@ class Reader:
 
     @staticmethod
     def totals(rule: Rule, node: Tree) -> Optional[Token]:
-        """A class table's totals row printed apart: the line of kind `totals_line`, or the row under the child
-        rule `totals_row`."""
-        if rule.totals_line:
-            return next((t for t in tokens(node) if kind(t) == rule.totals_line), None)
+        """A class table's totals row printed apart: the row (a line of its `lines` kinds) under the child rule
+        `totals_row`."""
         if rule.totals_row:
             return next((t for c in node.children if isinstance(c, Tree) and c.data == rule.totals_row
                          for t in tokens(c) if kind(t) in rule.lines), None)
