@@ -47,13 +47,23 @@ FORM_RULES = ("cover", "items", "signatures", "exhibit_index")
 
 
 def tokens(node: Any) -> list[Token]:
-    """Every real line under a node, in order."""
+    """Every real line under a node, in order (the lines `real` keeps: recovery's empty ones dropped).
+
+    A walk with its own stack: a statement's fields each search the whole statement, and a
+    recursive walk building a list per subtree cost rfmsi ~8% of its compile."""
     if isinstance(node, Token):
         return list(real([node]))
     out: list[Token] = []
-    for child in node.children:
-        out.extend(tokens(child))
-    return out
+    stack = [iter(node.children)]
+    while stack:
+        for child in stack[-1]:
+            if isinstance(child, Tree):
+                stack.append(iter(child.children))
+                break
+            out.append(child)
+        else:
+            stack.pop()
+    return list(real(out))
 
 
 @attrs.frozen
