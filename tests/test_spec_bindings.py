@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from trustc.compiler import layout as registry
 from trustc.compiler.layout import layouts
 from trustc.compiler.lines import build_parser
 from trustc.compiler.spec import Rule, SpecLayout, load
@@ -63,12 +64,19 @@ def test_spec_binds_only_rules_and_line_kinds_of_its_grammar(layout_id):
 
 
 def test_a_misspelt_binding_is_found(tmp_path):
-    """The check can fail: us-bank's spec with a rule and a line kind misspelt."""
+    """The check can fail: us-bank's spec with a rule and a line kind misspelt, under an id of its own
+    (loading a spec registers it: under "us-bank" it would replace the built-in for every later test)."""
     text = (Path(__file__).resolve().parent.parent / "trustc/compiler/layouts/us_bank.toml").read_text(encoding="utf-8")
     text = text.replace("[rules.deal_item]", "[rules.deal_items]").replace("[rules.deal_item.labels]", "[rules.deal_items.labels]")
-    text = text.replace('lines = ["BUCKET_ROW"]', 'lines = ["BUCKET_ROWS"]')
+    text = text.replace('lines = ["BUCKET_ROW"]', 'lines = ["BUCKET_ROWS"]').replace('id = "us-bank"', 'id = "us-bank-misspelt"')
     spec = tmp_path / "us_bank.toml"
     spec.write_text(text, encoding="utf-8")
-    cls = load(spec)
-    cls.grammar = layouts()["us-bank"].grammar
-    assert unbound(cls) == (["deal_items"], ["BUCKET_ROWS"])
+    saved = layouts()
+    try:
+        cls = load(spec)
+        cls.grammar = saved["us-bank"].grammar
+        assert unbound(cls) == (["deal_items"], ["BUCKET_ROWS"])
+    finally:
+        registry._REGISTRY.clear()
+        registry._REGISTRY.update(saved)
+    assert layouts()["us-bank"] is saved["us-bank"]
