@@ -80,3 +80,15 @@ def test_a_misspelt_binding_is_found(tmp_path):
         registry._REGISTRY.clear()
         registry._REGISTRY.update(saved)
     assert layouts()["us-bank"] is saved["us-bank"]
+
+
+def test_a_misspelt_top_level_key_is_refused(tmp_path):
+    """A top-level key no spec has ("statment_end") is an error naming it, not a setting ignored unsaid."""
+    text = (Path(__file__).resolve().parent.parent / "trustc/compiler/layouts/us_bank.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "us-bank"', 'id = "us-bank-misspelt"\nstatment_end = "x"')
+    spec = tmp_path / "us_bank.toml"
+    spec.write_text(text, encoding="utf-8")
+    saved = layouts()
+    with pytest.raises(ValueError, match="'statment_end'"):
+        load(spec)
+    assert layouts() == saved

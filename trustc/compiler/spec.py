@@ -397,10 +397,19 @@ class SpecLayout(Layout):
         return statement, tables.facts.diagnostics + spec.checks(node)
 
 
+# The top-level keys a spec may have: another one is a misspelling, which would otherwise be ignored unsaid.
+SPEC_KEYS = frozenset({"id", "description", "grammar", "evidence", "form", "cells", "statement", "statement_end",
+                       "rules", "titles", "text_kinds", "prose_kinds"})
+
+
 def load(path: Path) -> type[SpecLayout]:
     """The layout a spec file declares, registered under its id."""
     with open(path, "rb") as handle:
         spec = tomllib.load(handle)
+    unknown = sorted(set(spec) - SPEC_KEYS)
+    if unknown:
+        raise ValueError(f"{path}: unknown top-level key(s) {', '.join(map(repr, unknown))}; "
+                         f"a spec has {', '.join(sorted(SPEC_KEYS))}")
     rules = {name: make_rule(name, entry, spec.get("cells", "lines")) for name, entry in spec.get("rules", {}).items()}
     statement = spec["statement"]
     attributes = {
