@@ -21,7 +21,7 @@ from trustc.compiler.spec import Rule, SpecLayout, load
 SPECS = sorted(layout_id for layout_id, cls in layouts().items() if issubclass(cls, SpecLayout))
 # Rule fields naming grammar rules, and fields naming line kinds (terminals).
 RULE_FIELDS = ("headers", "blocks", "totals_row")
-KIND_FIELDS = ("lines", "groups", "title", "totals_line", "group_line", "header_lines", "label_lines", "continuation")
+KIND_FIELDS = ("lines", "groups", "title", "group_line", "header_lines", "label_lines", "continuation")
 STATEMENT_KIND_FIELDS = ("title_lines", "date_line", "series_lines", "pool_lines", "pool_agrees")
 DEFAULTS = {f.name: f.default for f in attrs.fields(Rule)}
 
