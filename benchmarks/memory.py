@@ -1,13 +1,13 @@
 """Peak memory of one large input (a script, not a test: it takes minutes and RSS varies by machine).
 
     python benchmarks/memory.py [--mb 100] [--kind repeated|submission|statements] [--copies N]
-                                [--how dir|file|stdout]
+                                [--how dir|file|stdout] [--to FORMAT]
 
 Builds an input of the given size in a temporary folder and runs
-`trustc compile -q FILE -o OUT/` (--how file: `-o OUT.json`; --how stdout:
-`> OUT.json`) on it in a fresh process, then prints the input size, the wall and CPU time, the
+`trustc compile -q FILE --to FORMAT -o OUT/` (--how file: `-o OUT.FORMAT`; --how stdout:
+`> OUT.FORMAT`) on it in a fresh process, then prints the input size, the wall and CPU time, the
 peak resident memory of that process and its ratio to the input, and the size of
-the JSON written.
+the output written.
 
 - repeated: the reference 8-K copied end to end into one document: the first
   copy compiles, every later line is reported as unparsed (the worst case for
@@ -83,25 +83,26 @@ peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusag
 open(sys.argv[1], "w").write(str(peak))
 sys.exit(status)
 """
-HOW = {"stdout": "to stdout (redirected to a file)", "file": "-o FILE.json", "dir": "-o DIR/"}
+HOW = {"stdout": "to stdout (redirected to a file)", "file": "-o FILE", "dir": "-o DIR/"}
 
 
-def measure(source: Path, how: str = "dir") -> dict:
-    """`trustc compile -q SOURCE` in a fresh process, written as `how` says (HOW): time, peak RSS, output size."""
+def measure(source: Path, how: str = "dir", to: str = "json") -> dict:
+    """`trustc compile -q SOURCE --to TO` in a fresh process, written as `how` says (HOW): time, peak RSS,
+    output size."""
     with tempfile.TemporaryDirectory(prefix="trustc-memory-out-") as tmp:
         peak_file, out = Path(tmp) / "peak", Path(tmp) / "out"
-        cmd = [sys.executable, "-c", _CHILD, str(peak_file), "compile", "-q", str(source)]
+        cmd = [sys.executable, "-c", _CHILD, str(peak_file), "compile", "-q", str(source), "--to", to]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         if how == "stdout":
-            with open(out.with_suffix(".json"), "wb") as sink:
+            with open(out.with_suffix(f".{to}"), "wb") as sink:
                 proc = subprocess.run(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.PIPE)
         else:
-            target = str(out.with_suffix(".json")) if how == "file" else str(out) + os.sep
+            target = str(out.with_suffix(f".{to}")) if how == "file" else str(out) + os.sep
             proc = subprocess.run(cmd + ["-o", target], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         seconds = time.perf_counter() - start
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        written = sum(p.stat().st_size for p in Path(tmp).rglob("*.json"))
+        written = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file() and p != peak_file)
         peak = int(peak_file.read_text()) * 1024 if peak_file.exists() else 0  # Linux: KB
     if proc.returncode not in (0, 1):
         sys.stderr.write(proc.stderr.decode(errors="replace")[-2000:])
@@ -112,7 +113,7 @@ def measure(source: Path, how: str = "dir") -> dict:
 def report(label: str, size: int, r: dict) -> str:
     return (f"{label}: input {size / 1e6:5.1f} MB, exit {r['exit']}, {r['seconds']:6.1f} s wall, "
             f"{r['cpu']:6.1f} s CPU; peak RSS {r['peak'] / 1e6:7.1f} MB = {r['peak'] / size:5.1f} x the input; "
-            f"JSON {r['written'] / 1e6:6.1f} MB")
+            f"output {r['written'] / 1e6:6.1f} MB")
 
 
 def main() -> int:
@@ -121,6 +122,7 @@ def main() -> int:
     parser.add_argument("--kind", choices=["repeated", "submission", "statements"], default="repeated")
     parser.add_argument("--copies", type=int, help="statements: the EX-1 this many times (90 is about 50 MB), not --mb")
     parser.add_argument("--how", choices=sorted(HOW), default="dir", help="where the output goes (default -o DIR/)")
+    parser.add_argument("--to", default="json", help="the output format (default json)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="trustc-memory-") as tmp:
         source = Path(tmp) / "big.txt"
@@ -129,8 +131,8 @@ def main() -> int:
         else:
             build(args.kind, int(args.mb * 1024 * 1024), source)
         size = source.stat().st_size
-        r = measure(source, args.how)
-    print(report(f"{args.kind}, {HOW[args.how]}", size, r))
+        r = measure(source, args.how, args.to)
+    print(report(f"{args.kind}, --to {args.to} {HOW[args.how]}", size, r))
     return 0
 
 

@@ -25,9 +25,9 @@ from .helpers import compiled, corpus_files
 EXCERPT = "corpus/filings/rfmsi-conduit_8k_2000-12-26.excerpt.txt"  # relative, as helpers.compiled has it
 
 
-def streamed(source, format=None) -> str:
+def streamed(source, format=None, to="json") -> str:
     out = io.StringIO()
-    get_emitter("json").write_parts(stream_source(source, format), out.write)
+    get_emitter(to).write_parts(stream_source(source, format), out.write)
     return out.getvalue()
 
 
@@ -39,12 +39,13 @@ def texts(path):
         return None
 
 
+@pytest.mark.parametrize("to", ["json", "csv"])
 @pytest.mark.parametrize("path", corpus_files())
-def test_streamed_json_is_the_json_of_every_corpus_file(path):
+def test_streamed_output_is_the_output_of_every_corpus_file(path, to):
     source = texts(path)
     if source is None:
         pytest.skip("not compiled")
-    assert streamed(source) == emit(compiled(path), "json")
+    assert streamed(source, to=to) == emit(compiled(path), to)
 
 
 def test_a_statement_at_a_time_compiles_as_the_whole_document(monkeypatch):
@@ -111,19 +112,31 @@ def test_a_failing_statement_costs_that_statement(monkeypatch):
     assert streamed(source) == emit(result, "json")
 
 
+@pytest.mark.parametrize("to", ["json", "csv"])
 @pytest.mark.parametrize("where", ["stdout", "file", "folder"])
-def test_cli_writes_the_same_bytes_streamed(tmp_path, where):
-    expected = emit(compiled(EXCERPT), "json").encode()
-    cmd = [sys.executable, "-m", "trustc", "compile", "-q", EXCERPT]
+def test_cli_writes_the_same_bytes_streamed(tmp_path, where, to):
+    expected = emit(compiled(EXCERPT), to).encode()
+    cmd = [sys.executable, "-m", "trustc", "compile", "-q", EXCERPT, "--to", to]
     if where == "stdout":
         done = subprocess.run(cmd, capture_output=True, check=True)
         assert done.stdout == expected
         return
-    target = tmp_path / "out.json" if where == "file" else tmp_path / "out"
+    target = tmp_path / f"out.{to}" if where == "file" else tmp_path / "out"
     subprocess.run(cmd + ["-o", str(target) + ("" if where == "file" else os.sep)], check=True)
-    written = target if where == "file" else target / "rfmsi-conduit_8k_2000-12-26.excerpt.json"
+    written = target if where == "file" else target / f"rfmsi-conduit_8k_2000-12-26.excerpt.{to}"
     assert written.read_bytes() == expected
     assert [p.name for p in tmp_path.rglob(".tmp-*")] == []
+
+
+def test_csv_to_a_folder_keeps_its_per_table_files(tmp_path):
+    """-o DIR/ writes the tidy CSV and one CSV per table, as before streaming: the same bytes."""
+    subprocess.run([sys.executable, "-m", "trustc", "compile", "-q", EXCERPT, "--to", "csv", "-o", f"{tmp_path}{os.sep}"],
+                   check=True)
+    emitter, expected = get_emitter("csv"), tmp_path / "expected"
+    expected.mkdir()
+    emitter.write(compiled(EXCERPT), str(expected), "rfmsi-conduit_8k_2000-12-26.excerpt")
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")}
+    assert len(written) > 2 and written == {p.name: p.read_bytes() for p in expected.glob("*.csv")}
 
 
 def test_cli_file_not_written_when_nothing_compiles(tmp_path):

@@ -11,8 +11,11 @@ import csv
 import datetime as _dt
 import io
 import re
+import tempfile
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
+
+import orjson
 
 from ..compiler.ast import Compilation, Fact, Statement
 from ..compiler.labels import display_label
@@ -68,18 +71,57 @@ def tidy_rows(compilation: Compilation, extra: Optional[list[str]] = None) -> li
     rest = extra is not None
     extra = extra_dims(compilation) if extra is None else extra
     dims = list(FIXED_DIMS) + extra
-    rows: list[list] = [["concept", "label", "value", "unit", *dims, "raw", "line", "column",
-                         "statement", "series", "pool", "distribution_date", "registrant", *(["dims"] if rest else [])]]
+    rows: list[list] = [tidy_header(dims, rest)]
     registrant = cover_value(compilation, "registrant")
     for index, statement in enumerate(compilation.statements, 1):
         where = [index, safe(statement.series or ""), safe(statement.pool or ""), _date(statement), registrant]
         for fact in statement.facts:
             others = [safe(format_dims({d: v for d, v in fact.dims.items() if d not in dims}, ""))] if rest else []
-            label = display_label(fact.concept) if fact.concept is not None else fact.label  # generic: as printed
-            rows.append([fact.concept or "", safe(label), value_text(fact.value), fact.unit,
-                         *(safe(fact.dims.get(d, "")) for d in dims), safe(fact.raw), fact.span.line,
-                         fact.span.column, *where, *others])
+            rows.append([*fact_cells(fact), *(safe(fact.dims.get(d, "")) for d in dims), safe(fact.raw),
+                         fact.span.line, fact.span.column, *where, *others])
     return rows
+
+
+def tidy_header(dims: list[str], rest: bool = False) -> list[str]:
+    return ["concept", "label", "value", "unit", *dims, "raw", "line", "column",
+            "statement", "series", "pool", "distribution_date", "registrant", *(["dims"] if rest else [])]
+
+
+def fact_cells(fact: Fact) -> list[str]:
+    """A tidy row's first cells: concept, label, value, unit."""
+    label = display_label(fact.concept) if fact.concept is not None else fact.label  # generic: as printed
+    return [fact.concept or "", safe(label), value_text(fact.value), fact.unit]
+
+
+def write_tidy_streamed(stream, write: Callable[[str], object], chunk: int = 2000) -> None:
+    """The tidy CSV of a filing being compiled (a driver.CompilationStream), byte for byte `emit`'s.
+
+    Its header names every dimension the filing has and its last column the registrant, both
+    known only once the filing is compiled. So each statement's rows wait in a temporary file
+    (on disk past 8 MB) as the statement is compiled, and memory follows one statement.
+    """
+    found: set[str] = set()
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as waiting:
+        for index, statement in enumerate((s for part in stream.parts() for s in part.statements), 1):
+            where = [index, safe(statement.series or ""), safe(statement.pool or ""), _date(statement)]
+            for fact in statement.facts:
+                found.update(fact.dims)
+                waiting.write(orjson.dumps([fact_cells(fact), dict(fact.dims), safe(fact.raw), fact.span.line,
+                                            fact.span.column, where]))
+                waiting.write(b"\n")
+        dims = list(FIXED_DIMS) + sorted(found - set(FIXED_DIMS))
+        registrant = cover_value(stream.compilation(), "registrant")
+        write(_write([tidy_header(dims)]))
+        waiting.seek(0)
+        rows: list[list] = []
+        for line in waiting:
+            cells, fact_dims, raw, number, column, where = orjson.loads(line)
+            rows.append([*cells, *(safe(fact_dims.get(d, "")) for d in dims), raw, number, column, *where, registrant])
+            if len(rows) == chunk:
+                write(_write(rows))
+                rows.clear()
+        if rows:
+            write(_write(rows))
 
 
 def cover_value(compilation: Compilation, name: str) -> str:
@@ -127,8 +169,18 @@ class CSVEmitter(Emitter):
     extension = ".csv"
     companion_separators = "."  # with -o also writes STEM.cover.csv, STEM.classes.csv, ...
 
+    writes_parts = True  # the tidy CSV to stdout or -o FILE is written as the filing compiles
+
     def emit(self, compilation: Compilation) -> str:
         return _write(tidy_rows(compilation))
+
+    def write_parts(self, stream, write):
+        write_tidy_streamed(stream, write)
+
+    def write_streamed(self, stream, directory: str, stem: str) -> list[str]:
+        """-o DIR/: the tidy CSV and the per-table CSVs, whose columns are the union of every
+        statement's, so the filing is compiled whole first (memory follows the filing here)."""
+        return self.write(stream.compilation([s for part in stream.parts() for s in part.statements]), directory, stem)
 
     def stream(self, compilations):
         """Several inputs: one table, one header, a first column `source` naming each row's input.
