@@ -16,7 +16,7 @@ import pytest
 from trustc.compiler import layout as registry
 from trustc.compiler.layout import layouts
 from trustc.compiler.lines import build_parser
-from trustc.compiler.spec import Rule, SpecLayout, load
+from trustc.compiler.spec import Rule, SpecLayout, load, make_rule
 
 SPECS = sorted(layout_id for layout_id, cls in layouts().items() if issubclass(cls, SpecLayout))
 # Rule fields naming grammar rules, and fields naming line kinds (terminals).
@@ -92,3 +92,28 @@ def test_a_misspelt_top_level_key_is_refused(tmp_path):
     with pytest.raises(ValueError, match="'statment_end'"):
         load(spec)
     assert layouts() == saved
+
+
+@pytest.mark.parametrize("entry, named", [
+    ({"read": "context", "context": {"remic": r"REMIC\s+(\S+)"}, "rows": {"x": "y"}}, "'rows'"),  # a table's option
+    ({"read": "columns", "first_is_title": True, "first_is_titel": True}, "'first_is_titel'"),  # misspelt
+    ({"read": "section", "first_is_title": True}, "'first_is_title'"),  # another context kind's option
+    ({"read": "group_columns", "takes": ["status"]}, "'takes'"),  # read only by table kinds
+    ({"dims": {"group": "1"}, "lines": ["ROW"]}, "'lines'"),  # a rule without `read` is only walked into
+    ({"read": "class_table", "colums": {"class": "class"}}, "'colums'"),  # a table kind's misspelt option
+    ({"read": "group_table", "dims": {"group": "1"}}, "'dims'"),  # passed down only by a rule without `read`
+])
+def test_an_option_a_rule_does_not_take_is_refused(entry, named):
+    """A misspelt or misplaced option is a ValueError at load naming it and the rule, whatever the rule's kind:
+    a rule that only sets context builds no table, so nothing else would notice the option is never read."""
+    with pytest.raises(ValueError, match=f"rule 'heading'.*{named}"):
+        make_rule("heading", entry)
+
+
+@pytest.mark.parametrize("entry", [
+    {"dims": {"group": "1"}}, {"read": "group_columns"}, {"read": "section"},
+    {"read": "context", "context": {"status": {"pattern": r"^\s*(\S+)", "lower": True}}},
+    {"read": "columns", "first_is_title": True, "context": {"status": r"(\S+)"}},
+])
+def test_a_context_rule_takes_its_own_options(entry):
+    assert make_rule("heading", entry).table is None

@@ -116,16 +116,42 @@ class ContextValue:
 TABLE_KINDS = {"class_table": ClassTable, "group_table": GroupTable, "matrix": Matrix, "items": Items,
                "label_above": Items, "key_values": KeyValues, "transposed": TransposedMatrix, "text": Items,
                "row_matrix": RowMatrix}
-CONTEXT_KINDS = (None, "group_columns", "columns", "context", "section")
 RULE_FIELDS = {"read", "headers", "lines", "blocks", "groups", "unlabelled", "dims", "cells", "context", "takes",
                "title", "keep_columns", "group_line", "first_is_title", "totals_row", "header_lines",
                "label_lines", "continuation"}
 GENERIC_KINDS = ("class_table", "items", "label_above")  # the kinds `cells = "generic"` reads
 
 
+# The options a rule building no table reads (Reader.within, Reader.read): any other it was given would be
+# ignored unsaid, so it is refused. A rule without `read` is walked into and passes its `dims` down; one with a
+# context kind reads `context` values (per `blocks` child), and `columns` may take its first title as the title.
+CONTEXT_OPTIONS = {None: ("dims",), "group_columns": ("read", "context", "blocks"),
+                   "columns": ("read", "context", "blocks", "first_is_title"),
+                   "context": ("read", "context", "blocks"), "section": ("read", "context", "blocks")}
+
+
+def stray_options(name: str, entry: dict) -> None:
+    """A ValueError naming the options a rule was given that its kind does not take (a misspelling, or an
+    option of another kind): a context rule takes CONTEXT_OPTIONS; a table kind the Rule's fields but `dims`
+    (only a rule without `read` passes dims down) and the fields of its table class."""
+    read = entry.get("read")
+    if read in CONTEXT_OPTIONS:
+        takes = set(CONTEXT_OPTIONS[read])
+    elif read in TABLE_KINDS:
+        takes = (RULE_FIELDS - {"dims"}) | {f.name for f in attrs.fields(TABLE_KINDS[read])}
+    else:
+        raise ValueError(f"rule {name!r}: unknown kind {read!r}")
+    stray = sorted(set(entry) - takes)
+    if stray:
+        kind = f"read = {read!r}" if read is not None else "a rule without `read`"
+        raise ValueError(f"rule {name!r}: {kind} does not take {', '.join(map(repr, stray))}; "
+                         f"it takes {', '.join(sorted(takes))}")
+
+
 def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
     """`cells`: the spec's default for how lines split into cells (a rule may say otherwise; a kind
     the generic cells do not read keeps "lines")."""
+    stray_options(name, entry)
     options = {k: v for k, v in entry.items() if k in RULE_FIELDS}
     options.setdefault("cells", cells if entry.get("read") in (None, *GENERIC_KINDS) else "lines")
     if options["cells"] not in shaped_tables.CELLS:
@@ -139,8 +165,6 @@ def make_rule(name: str, entry: dict, cells: str = "lines") -> Rule:
         if "patterns" in table_options:
             table_options["patterns"] = tuple(RowPattern(**p) for p in table_options["patterns"])
         table = TABLE_KINDS[read](**table_options)
-    elif read not in CONTEXT_KINDS:
-        raise ValueError(f"rule {name!r}: unknown kind {read!r}")
     return Rule(name, table=table, **options)
 
 
