@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 import attrs
 from lark import Token, Transformer, Tree
 
+from ..account_balances import read_account_balances
 from ..ast import Field, Signature
 from ..cover import assemble_cover, date_field, joined_field, kind, stripped_field
 from ..diagnostics import MAX_LINE_ERRORS, unparsed_line
@@ -104,7 +105,7 @@ def assemble_items(lines: ItemLines) -> tuple[tuple[dict, ...], tuple[dict, ...]
             answer = {"letter": m.group(1).strip("().").upper(), "lines": [m.group(2)] if m.group(2) else [],
                       "line": token.line}
             items[-1]["answers"].append(answer)
-        elif k == "TEXT":
+        elif k in ("TEXT", "ACCOUNT_BALANCE"):  # an account's balance is a fact too (account_balances.py)
             if answer is not None:
                 answer["lines"].append(token.value.strip())
             elif items:
@@ -180,11 +181,13 @@ def assemble_signatures(lines: SignatureLines) -> tuple[list[Signature], list[To
     return ([Signature(fields)] if fields else []), trailing
 
 
-def assemble_form(pieces: list[Any]) -> LayoutResult:
-    """The cover, item and signature pieces of a parse; other pieces are left to the caller."""
+def assemble_form(pieces: list[Any], format: str = "form-8k") -> LayoutResult:
+    """The cover, item and signature pieces of a parse; other pieces are left to the caller.
+    Account balances printed in the items (a 10-D's Item 9) are statements of `format`."""
     result = LayoutResult()
     items: tuple = ()
     exhibits: list = []
+    item_tokens: list[Token] = []
     for piece in pieces:
         if isinstance(piece, CoverLines):
             result.cover = assemble_cover(piece)
@@ -192,6 +195,7 @@ def assemble_form(pieces: list[Any]) -> LayoutResult:
             result.text_lines.update(token.line for token in piece.tokens)
         elif isinstance(piece, ItemLines):
             more_items, more_exhibits = assemble_items(piece)
+            item_tokens.extend(piece.tokens)
             items += more_items
             # an exhibit index repeats the list of Item 7: one entry per exhibit
             exhibits.extend(e for e in more_exhibits if all(e["number"] != x["number"] for x in exhibits))
@@ -207,6 +211,9 @@ def assemble_form(pieces: list[Any]) -> LayoutResult:
                                             f"{token.value.strip()[:80]!r}"))
     if result.cover is not None:
         result.cover = attrs.evolve(result.cover, items=items, exhibits=tuple(exhibits))
+    statements, diagnostics = read_account_balances(item_tokens, format)
+    result.statements.extend(statements)
+    result.diagnostics.extend(diagnostics)
     return result
 
 
