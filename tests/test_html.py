@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import re
 
 import pytest
 
@@ -161,6 +162,24 @@ def test_a_pre_statement_inside_html_compiles_as_the_text_does():
         assert (b.span.line, b.span.column) == (a.span.line + 4, a.span.column) or \
             source_text(wrapped, b.span) == html_lib.escape(a.raw, quote=False)
         assert source_text(wrapped, b.span) == html_lib.escape(a.raw, quote=False)
+
+
+def test_an_unread_figure_names_no_other_line_than_its_span():
+    # The reference with its A-2 row moved under SIGNATURES (read as text: its figure becomes no fact),
+    # inside <pre>, with a tag that breaks the row's source line after "A-2": the rendered row starts on
+    # one line of the file and its figure is written on the next.
+    lines = REFERENCE.read_text(encoding="utf-8").split("\n")
+    lines[154], lines[344] = lines[344], lines[154]
+    escaped = [html_lib.escape(t, quote=False) for t in lines]
+    escaped[344] = escaped[344].replace("A-2", "A-2<b\n>", 1)
+    wrapped = "<html>\n<body>\n<pre>\n" + "\n".join(escaped) + "</pre>\n</body>\n</html>\n"
+    compiled = trustc.compile_text(wrapped, name="ref.htm")
+    unread = [d for d in compiled.diagnostics if d.code == "unread-figure"]
+    (moved,) = [d for d in unread if "'25.41513'" in d.message]
+    assert source_text(wrapped, moved.span) == "25.41513"
+    assert "A-2" in wrapped.split("\n")[moved.span.line - 2]  # the row starts a line above its figure
+    for d in unread:  # a line a message named would contradict the span, not just repeat it
+        assert all(int(n) == d.span.line for n in re.findall(r"\blines? (\d+)", d.message)), d.message
 
 
 def test_detect_says_which_documents_are_html(capsys):

@@ -13,9 +13,9 @@ the grammar consumed once and asks each for something that accounts for it:
 - free text (`Layout.prose_kinds`) in which the figure is a word of a sentence: words
   follow it on the line, or it ends in a comma or a full stop ("Act of 1934,").
 
-Any other figure is reported: one `unread-figure` warning per line, naming the line and its
-figures (a warning, as `unplaced-figure` and `unknown-label` are: the input is read, a figure
-of it has no meaning). A figure is what the grammars call one (`columns.is_figure`, lines.lark's _FIG),
+Any other figure is reported: one `unread-figure` warning per line, naming its figures, its
+span giving the line (a warning, as `unplaced-figure` and `unknown-label` are: the input is read,
+a figure of it has no meaning). A figure is what the grammars call one (`columns.is_figure`, lines.lark's _FIG),
 taken as a cell of the line (`columns.split_cells`), so "GROUP 1" or "Series 2003-HE2"
 hold no figure, as they hold none for the grammars.
 """
@@ -147,5 +147,7 @@ def _unread(number: int, kind: str, unread: list) -> Diagnostic:
     first, last = unread[0][1], unread[-1][1]
     shown = ", ".join(repr(text) for text, _span in unread[:6]) + (", ..." if len(unread) > 6 else "")
     figures = "a figure" if len(unread) == 1 else f"{len(unread)} figures"
-    return warning("unread-figure", f"line {number}: {figures} ({shown}) on a line the grammar read as "
-                   f"{kind} became no fact", Span(number, first.column, number, last.end_column))
+    # The message names no line: the span does, and an HTML source's relocation moves the span to the line
+    # the figure is written on, which need not be where its rendered line starts.
+    return warning("unread-figure", f"{figures} ({shown}) on a line the grammar read as {kind} became no fact",
+                   Span(number, first.column, number, last.end_column))
