@@ -5,10 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import trustc
 from trustc.compiler.checks import CHECKS
-from trustc.compiler.checks.quantity import printed, show_tolerance
+from trustc.compiler.checks.quantity import printed, shape, show_tolerance
 
 from .conftest import REFERENCE
 
@@ -140,6 +142,21 @@ def test_printed_figures_carry_half_a_unit_of_their_last_digit():
     assert ratio.value.quantize(Decimal("0.000001")) == Decimal("0.966776")
     assert ratio.tolerance == Decimal("0.5") / Decimal("397000")
     assert show_tolerance(Decimal("4.5")) == "4.5" and show_tolerance(Decimal("0.00000626")) == "0.0000063"
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_figures_shape_is_what_as_tuple_says(value):
+    # shape() reads places and digits off str(value); as_tuple is the definition
+    _sign, figures, exponent = value.as_tuple()
+    assert shape(value) == (max(0, -exponent), len(figures) + max(exponent, 0))
+
+
+@pytest.mark.parametrize("text", ["0", "-0.00", "0.05", "1E+3", "0E+2", "1.5E-8", "0.0000001", "123456789012345678901234.5",
+                                  "1000", "-314665768", "0.96677"])
+def test_a_figures_shape_in_every_notation(text):
+    value = Decimal(text)
+    _sign, figures, exponent = value.as_tuple()
+    assert shape(value) == (max(0, -exponent), len(figures) + max(exponent, 0))
 
 
 def test_json_carries_the_check_diagnostics(reference):

@@ -9,6 +9,7 @@ from typing import Any, Callable, Optional
 
 import attrs
 import orjson
+from orjson import Fragment  # written verbatim: str or bytes
 
 from ..compiler.ast import Compilation, Cover, Fact, Span, Statement
 from . import Emitter
@@ -17,7 +18,7 @@ from . import Emitter
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         # A Fragment is written verbatim: 5857826.76 stays 5857826.76, 1.50000 stays 1.50000.
-        return orjson.Fragment(str(value).encode())
+        return Fragment(str(value))
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
@@ -38,12 +39,16 @@ def fields(mapping) -> dict:
 def _value(value: Any) -> Any:
     """A figure's value as orjson writes it: a Decimal as its printed digits here, not through `_default`
     (a call back into Python per figure)."""
-    return orjson.Fragment(str(value).encode()) if value.__class__ is Decimal else value
+    return Fragment(str(value)) if value.__class__ is Decimal else value
 
 
 def fact(f: Fact) -> dict:
-    out = {"concept": f.concept, "label": f.label, "value": _value(f.value), "unit": f.unit, "dims": dict(f.dims),
-           "raw": f.raw, "span": span(f.span)}
+    # The commonest dict of the document (every figure): built inline, without a call per value or span.
+    value, s = f.value, f.span
+    out = {"concept": f.concept, "label": f.label, "value": Fragment(str(value)) if value.__class__ is Decimal else value,
+           # a layout's facts share dims dicts, which orjson writes as they are (the document shares them, read only)
+           "unit": f.unit, "dims": f.dims if f.dims.__class__ is dict else dict(f.dims), "raw": f.raw,
+           "span": {"line": s.line, "column": s.column, "end_line": s.end_line, "end_column": s.end_column}}
     # the generic reader's printed row label and column title (layouts that know their report have none)
     if f.row_label is not None:
         out["row_label"] = f.row_label

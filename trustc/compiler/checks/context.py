@@ -16,7 +16,7 @@ import attrs
 from ..ast import Fact, Statement
 from ..concepts import concepts
 from .knowledge import Knowledge
-from .quantity import Quantity, printed, tolerance
+from .quantity import Quantity, printed, shape, tolerance
 
 DimsKey = tuple[tuple[str, str], ...]
 
@@ -30,12 +30,15 @@ class Entity:
     key: DimsKey
     facts: Mapping[str, Fact]  # the first figure printed for each concept
     repeats: tuple[Fact, ...]  # figures printed again for a concept already seen
-    # concept -> the Decimal value of its fact, for the facts that have one: checks ask it ~1,000 times a statement
-    numbers: Mapping[str, Decimal] = attrs.field(init=False, eq=False, repr=False)
+    # concept -> the Decimal value of its fact, for the facts that have one: checks ask it ~1,000 times a
+    # statement (found from `facts` when not given; Context gathers it with the facts)
+    numbers: Mapping[str, Decimal] = attrs.field(default=None, eq=False, repr=False)
     dims: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)  # the key as a mapping (read only)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "numbers", {c: f.value for c, f in self.facts.items() if f.value.__class__ is Decimal})
+        if self.numbers is None:
+            object.__setattr__(self, "numbers", {c: f.value for c, f in self.facts.items()
+                                                 if f.value.__class__ is Decimal})
         object.__setattr__(self, "dims", dict(self.key))
 
     @property
@@ -74,32 +77,41 @@ class Context:
         """Entities, and every figure's quantity, in one pass over the facts: each fact's dims keyed once and
         its Decimal taken apart once, where the checks would ask for them again and again."""
         firsts: dict[DimsKey, dict[str, Fact]] = {}
+        numbers: dict[DimsKey, dict[str, Decimal]] = {}
         repeats: dict[DimsKey, list[Fact]] = {}
         k = self.knowledge
         quantities = self._quantities
-        keys: dict[int, DimsKey] = {}  # a layout's facts often share one dims mapping
+        # a layout's facts often share one dims mapping: its key, facts and numbers, by the mapping's id
+        entities: dict[int, tuple[DimsKey, dict[str, Fact], dict[str, Decimal]]] = {}
         digits = 0
+        exact_concepts, exact_units, truncated_units = k.exact_concepts, k.exact_units, k.truncated_units
         for fact in self.statement.facts:
-            value = fact.value
+            value, concept = fact.value, fact.concept
             if value.__class__ is Decimal and value.is_finite():
-                _sign, figures, exponent = value.as_tuple()
-                digits = max(digits, len(figures) + max(exponent, 0))
-                if fact.concept is not None:
-                    places = max(0, -exponent)
-                    exact = fact.concept in k.exact_concepts or fact.unit in k.exact_units
-                    quantities[id(fact)] = Quantity(value, tolerance(places, exact, fact.unit in k.truncated_units),
+                places, needs = shape(value)
+                if needs > digits:
+                    digits = needs
+                if concept is not None:
+                    unit = fact.unit
+                    quantities[id(fact)] = Quantity(value, tolerance(places, concept in exact_concepts
+                                                                     or unit in exact_units, unit in truncated_units),
                                                     places)
-            if fact.concept is None:  # a figure the dictionary does not name (generic reader): nothing to check
+            if concept is None:  # a figure the dictionary does not name (generic reader): nothing to check
                 continue
-            key = keys.get(id(fact.dims))
-            if key is None:
-                key = keys[id(fact.dims)] = dims_key(fact.dims)
-            seen = firsts.setdefault(key, {})
-            if fact.concept in seen:
+            entity = entities.get(id(fact.dims))
+            if entity is None:
+                key = dims_key(fact.dims)
+                if key not in firsts:
+                    firsts[key], numbers[key] = {}, {}
+                entity = entities[id(fact.dims)] = (key, firsts[key], numbers[key])
+            key, seen, known = entity
+            if concept in seen:
                 repeats.setdefault(key, []).append(fact)
             else:
-                seen[fact.concept] = fact
-        self.entities = {key: Entity(key, v, tuple(repeats.get(key, ()))) for key, v in firsts.items()}
+                seen[concept] = fact
+                if value.__class__ is Decimal:
+                    known[concept] = value
+        self.entities = {key: Entity(key, v, tuple(repeats.get(key, ())), numbers[key]) for key, v in firsts.items()}
         self.digits = digits
 
     def quantity(self, fact: Fact) -> Quantity:

@@ -49,9 +49,22 @@ ZERO = Quantity(Decimal(0), Decimal(0), 0)
 
 def printed(value: Decimal, exact: bool = False, truncated: bool = False) -> Quantity:
     """A printed figure: half a unit of its last digit, a whole one if it may be truncated."""
-    exponent = value.as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    places = shape(value)[0] if value.is_finite() else 0
     return Quantity(value, tolerance(places, exact, truncated), places)
+
+
+def shape(value: Decimal) -> tuple[int, int]:
+    """(decimal places, digits) of a finite Decimal: places = max(0, −exponent), digits = its coefficient's
+    digits plus a positive exponent (what `Context.digits` needs). Read off `str`, which writes
+    `[-]int[.frac]` whenever the exponent is not positive and the value not tiny, at a third of
+    the cost of `as_tuple` (the checks take every figure's shape)."""
+    text = str(value)
+    if "E" in text:  # 1E+3, 1.5E-8: scientific notation
+        _sign, figures, exponent = value.as_tuple()
+        return max(0, -exponent), len(figures) + max(exponent, 0)
+    dot = text.find(".")
+    places = len(text) - dot - 1 if dot >= 0 else 0
+    return places, value.adjusted() + 1 + places  # adjusted() = exponent + coefficient digits − 1
 
 
 @functools.lru_cache(maxsize=None)  # a few dozen (places, exact, truncated) ever occur
