@@ -29,11 +29,12 @@ import bisect
 import html as _html
 import re
 from array import array
+from decimal import Decimal
 from typing import Iterable, Optional
 
 import attrs
 
-from .ast import Span
+from .ast import Diagnostic, Span, UnparsedLine
 
 # How an HTML document announces itself on its first lines (EDGAR's <TEXT> bodies
 # begin with one of these; plain-text filings never do).
@@ -46,8 +47,13 @@ _BLOCK = frozenset("""
 """.split())
 _DROPPED = frozenset({"script", "style", "head", "title", "noscript", "template", "object", "iframe"})
 _WS = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S")
+_WS_TO_COLLAPSE = re.compile(r"[^\S ]|  ")  # whitespace other than a single space
+_SPAN = re.compile(r"\s*(\d{1,6})")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});?")
-_TAG_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
+# What the text stream skips: a comment, a declaration or processing instruction, a tag (each to its
+# end, or to the end of the source when it is never closed).
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<[!?][^>]*(?:>|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*(?:>|\Z)", re.S)
 _RAW_END = {name: re.compile(rf"</{name}\b", re.I) for name in ("script", "style")}
 # A figure (amount, rate, count, date) is right-aligned in its column.
 _FIGURE = re.compile(r"[($-]*\$?\s?[0-9][0-9,./-]*%?\)?")
@@ -80,31 +86,15 @@ class _SourceText:
         self.entity_ends: dict[int, int] = {}  # where an entity written at an offset ends
         n, pos = len(source), 0
         while pos < n:
-            lt = source.find("<", pos)
-            if lt < 0:
-                lt = n
+            markup = _MARKUP.search(source, pos)  # a lone '<' is not markup: it stays in the text
+            lt = n if markup is None else markup.start()
             self._data(source, pos, lt, chars, offsets)
-            if lt >= n:
+            if markup is None:
                 break
-            if source.startswith("<!--", lt):
-                end = source.find("-->", lt + 4)
-                pos = n if end < 0 else end + 3
-                continue
-            tag = _TAG_OPEN.match(source, lt)
-            if tag is None and source.startswith(("<!", "<?"), lt):
-                end = source.find(">", lt)
-                pos = n if end < 0 else end + 1
-                continue
-            if tag is None:  # a lone '<' is text
-                chars.append("<")
-                offsets.append(lt)
-                pos = lt + 1
-                continue
-            end = source.find(">", lt)
-            pos = n if end < 0 else end + 1
-            name = tag.group(2).lower()
-            if not tag.group(1) and name in _RAW_END:
-                close = _RAW_END[name].search(source, pos)
+            pos = markup.end()
+            name = markup.group(2)
+            if name is not None and not markup.group(1) and name.lower() in _RAW_END:
+                close = _RAW_END[name.lower()].search(source, pos)
                 pos = n if close is None else close.start()
         self.text = "".join(chars)
         self.offsets = offsets
@@ -139,8 +129,8 @@ class _SourceText:
             return out
         lead = len(text) - len(text.lstrip())
         stream, cursor = self.text, self.cursor
-        while cursor < len(stream) and stream[cursor].isspace():
-            cursor += 1
+        gap = _NOT_SPACE.search(stream, cursor)  # \S is what str.isspace() is not
+        cursor = gap.start() if gap is not None else len(stream)
         at = cursor if stream.startswith(core, cursor) else stream.find(core, cursor, cursor + self.WINDOW + len(core))
         if at < 0:
             return out
@@ -163,6 +153,10 @@ class _Run:
     def normalised(self) -> tuple[str, list[int]]:
         """Whitespace runs collapsed to one space, ends trimmed; each kept character keeps its offset."""
         text = "".join(self.chars)
+        line = text.strip()
+        if _WS_TO_COLLAPSE.search(line) is None:  # the usual run: only its ends to trim, nothing to collapse
+            lead = len(text) - len(text.lstrip())
+            return line, self.offsets[lead:lead + len(line)]
         out_chars: list[str] = []
         out_offsets: list[int] = []
         position = 0
@@ -391,15 +385,14 @@ class _Renderer:
         used = sorted({cell.column for cell in cells if cell.colspan == 1}
                       | {cell.column for cell in cells if cell.colspan > 1})
         # a column that only spanning cells start in still gets a place; blank spacer columns do not
-        index = {column: i for i, column in enumerate(used)}
         widths = [0] * len(used)
 
-        def columns_of(cell):
-            last = cell.column + cell.colspan - 1
-            return [index[c] for c in used if cell.column <= c <= last]
+        # the indexes (into `used`) of the columns each cell spans; `used` is sorted, so they are a range
+        spans = {id(cell): range(bisect.bisect_left(used, cell.column),
+                                 bisect.bisect_right(used, cell.column + cell.colspan - 1)) for cell in cells}
 
-        for cell in sorted(cells, key=lambda cl: len(columns_of(cl))):
-            spanned = columns_of(cell)
+        for cell in sorted(cells, key=lambda cl: len(spans[id(cl)])):
+            spanned = spans[id(cell)]
             room = sum(widths[i] for i in spanned) + GUTTER * (len(spanned) - 1)
             if cell.width > room:
                 widths[spanned[-1]] += cell.width - room
@@ -414,27 +407,31 @@ class _Renderer:
             row_cells = by_row[r]
             height = max(len(cell.lines) for cell in row_cells)
             for k in range(height):
-                chars: list[str] = []
+                pieces: list[str] = []
                 offsets: list[int] = []
+                printed = 0  # characters in the line so far
                 for cell in row_cells:
                     if k >= len(cell.lines):
                         continue
                     text, origin = cell.lines[k]
-                    spanned = columns_of(cell)
+                    spanned = spans[id(cell)]
                     left = starts[spanned[0]]
                     width = starts[spanned[-1]] + widths[spanned[-1]] - left
                     if cell.align == "right" or (cell.align != "left" and _FIGURE.fullmatch(text)):
                         left += width - len(text)
                     elif cell.align == "center":
                         left += (width - len(text)) // 2
-                    pad = left - len(chars)
-                    if pad < GUTTER and chars:
+                    pad = left - printed
+                    if pad < GUTTER and printed:
                         pad = GUTTER
-                    chars.extend(" " * max(pad, 0))
-                    offsets.extend([-1] * max(pad, 0))
-                    chars.extend(text)
+                    if pad > 0:
+                        pieces.append(" " * pad)
+                        offsets.extend([-1] * pad)
+                        printed += pad
+                    pieces.append(text)
                     offsets.extend(origin)
-                line = "".join(chars).rstrip()
+                    printed += len(text)
+                line = "".join(pieces).rstrip()
                 if line:
                     owner.emit(line, offsets[:len(line)])
         owner.emit("", [])  # a table ends in a blank line: the next table has columns of its own
@@ -466,7 +463,7 @@ def _nearest_table(element):
 
 
 def _span(raw: Optional[str], limit: int) -> int:
-    m = re.match(r"\s*(\d{1,6})", raw or "")
+    m = _SPAN.match(raw) if raw else None
     return min(max(int(m.group(1)), 1), limit) if m else 1
 
 
@@ -519,38 +516,77 @@ def relocate(value, rendering: Rendering):
     `line` entries of the cover's item and exhibit records, name a rendered line and get
     the source line it was printed on.
     """
-    from .ast import Diagnostic, UnparsedLine
+    return _Relocation(rendering).move(value)
 
-    if isinstance(value, Span):
-        return rendering.source_span(value)
-    if isinstance(value, UnparsedLine):
-        return UnparsedLine(rendering.source_line(value.line), value.text)
-    if isinstance(value, Diagnostic):  # messages name lines too ("line 113 could not be placed")
-        message = _LINE_IN_MESSAGE.sub(lambda m: m.group(1) + str(rendering.source_line(int(m.group(2)))),
-                                       value.message)
-        return attrs.evolve(value, message=message, span=relocate(value.span, rendering),
-                            related=relocate(value.related, rendering))
-    if attrs.has(type(value)):
-        changes = {}
-        for a in attrs.fields(type(value)):
-            if not a.init:
-                continue
-            old = getattr(value, a.name)
-            new = relocate(old, rendering)
-            if new is not old:
-                changes[getattr(a, "alias", None) or a.name.lstrip("_")] = new
-        return attrs.evolve(value, **changes) if changes else value
-    if isinstance(value, (list, tuple)):
-        items = [relocate(v, rendering) for v in value]
-        if all(a is b for a, b in zip(items, value)):
+
+# Values that hold no span: returned as they are without asking what else they might be.
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+# An attrs class's init fields as (attribute name, init argument), read once per class.
+_INIT_FIELDS: dict[type, Optional[tuple[tuple[str, str], ...]]] = {}
+
+
+def _init_fields(cls: type) -> Optional[tuple[tuple[str, str], ...]]:
+    try:
+        return _INIT_FIELDS[cls]
+    except KeyError:
+        fields = (tuple((a.name, getattr(a, "alias", None) or a.name.lstrip("_")) for a in attrs.fields(cls) if a.init)
+                  if attrs.has(cls) else None)
+        _INIT_FIELDS[cls] = fields
+        return fields
+
+
+class _Relocation:
+    """One `relocate` call. A 10-D's statements hold ~17,000 facts: each distinct span (a row's facts share
+    their label's) is moved once, and each node is rebuilt with its class's fields read once per class."""
+
+    def __init__(self, rendering: Rendering):
+        self.rendering = rendering
+        self.spans: dict[Span, Span] = {}
+        self.lines: dict[int, int] = {}
+
+    def line(self, line: int) -> int:
+        moved = self.lines.get(line)
+        if moved is None:
+            moved = self.lines[line] = self.rendering.source_line(line)
+        return moved
+
+    def move(self, value):
+        kind = type(value)
+        if kind in _LEAVES:
             return value
-        return items if isinstance(value, list) else type(value)(items) if type(value) is tuple else tuple(items)
-    if isinstance(value, dict) or hasattr(value, "items") and hasattr(value, "keys"):
-        out = {}
-        for key, v in value.items():
-            if key == "line" and isinstance(v, int) and not isinstance(v, bool):
-                out[key] = rendering.source_line(v)
-            else:
-                out[key] = relocate(v, rendering)
-        return out
-    return value
+        if isinstance(value, Span):
+            moved = self.spans.get(value)
+            if moved is None:
+                moved = self.spans[value] = self.rendering.source_span(value)
+            return moved
+        if isinstance(value, UnparsedLine):
+            return UnparsedLine(self.line(value.line), value.text)
+        if isinstance(value, Diagnostic):  # messages name lines too ("line 113 could not be placed")
+            message = _LINE_IN_MESSAGE.sub(lambda m: m.group(1) + str(self.line(int(m.group(2)))), value.message)
+            return attrs.evolve(value, message=message, span=self.move(value.span), related=self.move(value.related))
+        fields = _init_fields(kind)
+        if fields is not None:
+            changed = False
+            arguments = {}
+            for name, argument in fields:
+                old = getattr(value, name)
+                if type(old) in _LEAVES:  # most fields: tested here, a call less each
+                    arguments[argument] = old
+                    continue
+                new = arguments[argument] = self.move(old)
+                changed = changed or new is not old
+            return kind(**arguments) if changed else value  # what attrs.evolve does, without its per-call setup
+        if isinstance(value, (list, tuple)):
+            items = [self.move(v) for v in value]
+            if all(a is b for a, b in zip(items, value)):
+                return value
+            return items if isinstance(value, list) else type(value)(items) if type(value) is tuple else tuple(items)
+        if isinstance(value, dict) or hasattr(value, "items") and hasattr(value, "keys"):
+            out = {}
+            for key, v in value.items():
+                if key == "line" and isinstance(v, int) and not isinstance(v, bool):
+                    out[key] = self.line(v)
+                else:
+                    out[key] = v if type(v) in _LEAVES else self.move(v)
+            return out
+        return value
