@@ -162,3 +162,26 @@ def test_required_text_is_in_every_match():
                     found += 1
                     assert needle in m.group(), (cls.id, pattern.pattern)
     assert found > 10  # the corpus exercises it
+
+
+def test_first_match_is_the_match_search_finds():
+    """Detection finds an evidence pattern from its lead word (`match_lead`): the same match `search` gives,
+    on every corpus head and on heads built to trip it (blank lines before the heading, the word first
+    printed where the pattern does not match, case-insensitive words in a non-ASCII head)."""
+    assert registry.match_lead(registry.re.compile(r"(?m)^\s*DISTRIBUTION\s+SUMMARY\s*$")).text == "DISTRIBUTION"
+    assert registry.match_lead(registry.re.compile(r"(?i)^[ \t]*Statement\s+to")) == registry.Lead("statement", True)
+    assert registry.match_lead(registry.re.compile(r"(?m)^.*COPYRIGHT")) is None  # `.*` may hold anything
+    assert registry.match_lead(registry.re.compile(r"Date\s+of|Form")) is None
+    heads = ["\n\n  \n   STATEMENT TO CERTIFICATEHOLDERS\n", "DISTRIBUTION\n\n DISTRIBUTION SUMMARY\n\n DISTRIBUTION SUMMARY ",
+             "\u017ftatement to certificateholders", "\u212aX statement TO certificateholders\n", "", "AMOUNTS"]
+    for path in FILINGS + PARTIAL:
+        lines = read_source(ROOT / path).lines
+        heads += ["\n".join(lines[i:i + 400]) for i in range(0, len(lines), 400)][:20]
+    found = 0
+    for cls in layouts().values():
+        for pattern, *_rest in cls._compiled_evidence:
+            for head in heads:
+                expected, got = pattern.search(head), registry.first_match(pattern, head)
+                assert (got and got.span()) == (expected and expected.span()), (cls.id, pattern.pattern, head[:60])
+                found += expected is not None
+    assert found > 10
