@@ -214,3 +214,15 @@ def test_decoded_source_keeps_lines_only():
     holder = [data]
     taken = decode_taking(holder, "x.txt", sha256="given")
     assert holder == [] and taken.info.sha256 == "given" and taken.lines == source.lines
+
+
+@pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\r\n", "a\r\nb", "a\rb\r", "a\r\nb\nc\r", "a\r\r\nb", "\n\r", "\r\n\r\n", "x"])
+def test_lines_split_as_the_line_end_rule_says(text):
+    """split_lines takes str.split's fast road for LF-only and CRLF-only text: the lines are still those of
+    the rule (CRLF, CR and LF each end one line)."""
+    from trustc.compiler.source import split_lines
+
+    expected = re.split(r"\r\n|\r|\n", text)
+    if text[-1] in "\r\n":
+        expected.pop()
+    assert split_lines(text) == (expected, text[-1] in "\r\n")
