@@ -294,3 +294,15 @@ def test_the_corpus_10d_damaged_in_its_html():
     missing = [d.message for d in compilation.diagnostics if d.code == "missing-figure"]
     assert missing == ["line 308: Collection Account Balance, Current Distribution Date: no balance is printed"]
     assert "unread-figure" not in codes(compilation)
+
+
+def test_in_xbrl_a_prior_balance_is_an_instant_at_the_prior_distribution_date():
+    from lxml import etree
+
+    compilation = compile_10d(SENTENCE + ACCOUNTS_TEXT)
+    root = etree.fromstring(trustc.emit(compilation, "xml").encode("utf-8"))
+    ns = {"xbrli": "http://www.xbrl.org/2003/instance", "trustc": "http://xbrl.trustc.invalid/taxonomy/2026"}
+    instants = {c.get("id"): c.findtext(".//xbrli:instant", namespaces=ns) for c in root.iterfind("xbrli:context", ns)}
+    found = sorted((instants[f.get("contextRef")], f.text) for f in root.iterfind("trustc:AccountBalance", ns))
+    assert found == [("2024-03-15", "1234567.89"), ("2024-03-15", "500.00"), ("2024-04-15", "-12.50"),
+                     ("2024-04-15", "2000000.00")]

@@ -8,7 +8,9 @@ distribution date; flows (distributions, interest, principal, losses,
 collections, fees: `taxonomy.period_type`) are durations over the period the
 report covers, which these statements do not print the start of, so the
 duration is the distribution date's day (as an 8-K cover's period is its
-report date's day). Cover items are dei: concepts (DocumentType,
+report date's day). A balance printed for another distribution date (its
+`distribution_date` dimension: a history row, a 10-D's prior account balance) is an
+instant at that date. Cover items are dei: concepts (DocumentType,
 EntityRegistrantName, EntityCentralIndexKey, DocumentPeriodEndDate,
 EntityFileNumber, ...) in a duration context over the report date when the
 value has the form the SEC's dei types want; otherwise trustc's own items.
@@ -32,6 +34,7 @@ from typing import Optional
 from lxml import etree
 
 from ..compiler.ast import Compilation, Diagnostic, Field, Statement
+from ..compiler.numbers import parse_date
 from ..compiler.output import atomic_write, safe_stem
 from . import Emitter
 from .taxonomy import (DEI, DEI_SCHEMA, NOT_XML, SCHEMA, DIMENSIONS, DOCUMENT_ITEMS, DOMAIN_MEMBER, ISO4217, ITEM_TYPES, LINK, NS, XBRLDI, XBRLI, XLINK, Declared,
@@ -244,7 +247,8 @@ class Instance:
         for fact in statement.facts:
             if fact.concept is None:  # XBRL reports concepts: a figure the dictionary does not name has none
                 continue
-            period = over(date, self.start) if period_type(fact.concept) == "duration" else instant(date)
+            period = over(date, self.start) if period_type(fact.concept) == "duration" else \
+                instant(_as_of(fact) or date)
             self.item(f"{{{NS}}}{concept_element(fact.concept)}", self.context(entity, period, {**where, **fact.dims}),
                       fact.value, fact.unit)
 
@@ -268,6 +272,13 @@ def _field_unit(field: Field) -> str:
     if isinstance(field.value, (_dt.date, _dt.datetime)):
         return "date"
     return "text"
+
+
+def _as_of(fact) -> Optional[_dt.date]:
+    """The date a balance is printed for when it is not the statement's: a history row's, a 10-D's
+    prior distribution date (its `distribution_date` dimension, as printed)."""
+    printed = fact.dims.get("distribution_date")
+    return parse_date(printed) if printed else None
 
 
 def _date(field: Optional[Field]) -> Optional[_dt.date]:
