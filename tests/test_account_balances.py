@@ -306,3 +306,15 @@ def test_in_xbrl_a_prior_balance_is_an_instant_at_the_prior_distribution_date():
     found = sorted((instants[f.get("contextRef")], f.text) for f in root.iterfind("trustc:AccountBalance", ns))
     assert found == [("2024-03-15", "1234567.89"), ("2024-03-15", "500.00"), ("2024-04-15", "-12.50"),
                      ("2024-04-15", "2000000.00")]
+
+
+def test_in_the_csv_the_printed_date_has_a_column_of_its_own():
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(trustc.emit(compile_10d(SENTENCE + ACCOUNTS_TEXT), "csv"))))
+    header = rows[0]
+    assert len(header) == len(set(header))  # the statement's distribution_date and the dimension apart
+    prior = next(dict(zip(header, r)) for r in rows[1:] if r[0] == "account_balance")
+    assert (prior["account"], prior["distribution"], prior["dim_distribution_date"], prior["distribution_date"],
+            prior["value"]) == ("Collection Account", "prior", "03/15/2024", "2024-04-15", "1234567.89")

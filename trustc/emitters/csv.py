@@ -82,9 +82,17 @@ def tidy_rows(compilation: Compilation, extra: Optional[list[str]] = None) -> li
     return rows
 
 
+# The tidy table's own columns (`source` with several inputs). A dimension of the same name (the
+# `distribution_date` of a history row or of a 10-D's prior account balance) is headed dim_<name>,
+# so no two columns share a name.
+OWN_COLUMNS = frozenset({"source", "concept", "label", "value", "unit", "raw", "line", "column", "statement",
+                         "series", "pool", "distribution_date", "registrant", "dims"})
+
+
 def tidy_header(dims: list[str], rest: bool = False) -> list[str]:
-    return ["concept", "label", "value", "unit", *dims, "raw", "line", "column",
-            "statement", "series", "pool", "distribution_date", "registrant", *(["dims"] if rest else [])]
+    return ["concept", "label", "value", "unit", *(f"dim_{d}" if d in OWN_COLUMNS else d for d in dims), "raw",
+            "line", "column", "statement", "series", "pool", "distribution_date", "registrant",
+            *(["dims"] if rest else [])]
 
 
 def fact_cells(fact: Fact) -> list[str]:
