@@ -36,7 +36,6 @@ from .source import LineView
 DIGIT = re.compile(r"\d")
 # after a figure inside a sentence: more words on the line
 WORDS_AFTER = re.compile(r"\s*[A-Za-z(]")
-NOTHING: frozenset = frozenset()
 
 
 def _fields(fields: Mapping[str, object]) -> Iterable[Span]:
@@ -50,42 +49,60 @@ class Accounted:
     """What accounts for a figure, by line: the extents (1-based columns) of spans on one line, and
     spans over several lines (a label printed on two)."""
 
-    extents: dict[int, set[tuple[int, int]]] = attrs.field(factory=lambda: defaultdict(set))
+    extents: dict[int, list[tuple[int, int]]] = attrs.field(factory=dict)
     wide: dict[int, list[Span]] = attrs.field(factory=lambda: defaultdict(list))
 
     @classmethod
     def of(cls, result: LayoutResult) -> "Accounted":
         found = cls()
-        spans: list[Span] = []
-        for statement in result.statements:
-            if statement.distribution_date is not None:
-                spans.append(statement.distribution_date.span)
-            spans.extend(fact.span for fact in statement.facts)
-            spans.extend(fact.label_span for fact in statement.facts if fact.label_span is not None)
-        if result.cover is not None:
-            spans.extend(_fields(result.cover.fields))
-        for signature in result.signatures:
-            spans.extend(_fields(signature.fields))
-        spans.extend(d.span for d in result.diagnostics if d.span is not None)
         extents, wide = found.extents, found.wide
-        for span in spans:
+
+        def add(span: Span) -> None:
             if span.line == span.end_line:
-                extents[span.line].add((span.column, span.end_column))
+                on_line = extents.get(span.line)
+                if on_line is None:
+                    extents[span.line] = [(span.column, span.end_column)]
+                else:
+                    on_line.append((span.column, span.end_column))
             else:
                 for line in range(span.line, span.end_line + 1):
                     wide[line].append(span)
+
+        label = None  # the facts of a row share their label's span: added once
+        for statement in result.statements:
+            if statement.distribution_date is not None:
+                add(statement.distribution_date.span)
+            for fact in statement.facts:
+                add(fact.span)
+                if fact.label_span is not label and fact.label_span is not None:
+                    label = fact.label_span
+                    add(label)
+        if result.cover is not None:
+            for span in _fields(result.cover.fields):
+                add(span)
+        for signature in result.signatures:
+            for span in _fields(signature.fields):
+                add(span)
+        for d in result.diagnostics:
+            if d.span is not None:
+                add(d.span)
         return found
 
     def whole(self, number: int, text: str) -> bool:
-        """Whether every digit of the line lies in a span that accounts for it (one blanking pass)."""
+        """Whether every digit of the line lies in a span that accounts for it: a digit looked for
+        only between the extents, left to right."""
         if number in self.wide:
             return False
-        for column, end_column in self.extents.get(number, NOTHING):
-            text = text[:column - 1] + " " * (end_column - column) + text[end_column - 1:]
-        return DIGIT.search(text) is None
+        at = 0  # 0-based: the text before `at` is accounted for
+        for column, end_column in sorted(self.extents.get(number, ())):
+            if column - 1 > at and DIGIT.search(text, at, column - 1):
+                return False
+            if end_column - 1 > at:
+                at = end_column - 1
+        return DIGIT.search(text, at) is None
 
     def covers(self, number: int, column: int, end_column: int) -> bool:
-        if any(c <= column and end_column <= e for c, e in self.extents.get(number, NOTHING)):
+        if any(c <= column and end_column <= e for c, e in self.extents.get(number, ())):
             return True
         span = Span(number, column, number, end_column)
         return any(s.covers(span) for s in self.wide.get(number, ()))

@@ -36,16 +36,13 @@ def fields(mapping) -> dict:
     return out
 
 
-def _value(value: Any) -> Any:
-    """A figure's value as orjson writes it: a Decimal as its printed digits here, not through `_default`
-    (a call back into Python per figure)."""
-    return Fragment(str(value)) if value.__class__ is Decimal else value
-
-
 def fact(f: Fact) -> dict:
     # The commonest dict of the document (every figure): built inline, without a call per value or span.
+    # A Decimal value is made a Fragment of its printed digits here, not through `_default` (a call back
+    # into Python per figure).
     value, s = f.value, f.span
-    out = {"concept": f.concept, "label": f.label, "value": Fragment(str(value)) if value.__class__ is Decimal else value,
+    out = {"concept": f.concept, "label": f.label,
+           "value": Fragment(str(value)) if value.__class__ is Decimal else value,
            # a layout's facts share dims dicts, which orjson writes as they are (the document shares them, read only)
            "unit": f.unit, "dims": f.dims if f.dims.__class__ is dict else dict(f.dims), "raw": f.raw,
            "span": {"line": s.line, "column": s.column, "end_line": s.end_line, "end_column": s.end_column}}
@@ -73,7 +70,8 @@ def statement(s: Statement) -> dict:
         entry: dict[str, Any] = {"class": balance.name}
         if balance.printed_as:
             entry["printed_as"] = list(balance.printed_as)
-        entry.update({name: _value(f.value) for name, f in balance.figures.items()})
+        entry.update({name: Fragment(str(v)) if (v := f.value).__class__ is Decimal else v
+                      for name, f in balance.figures.items()})  # as fact() writes a value
         classes.append(entry)
     return {
         "format": s.format,
@@ -119,12 +117,13 @@ def to_data(c: Compilation) -> dict:
 
 
 def dumps(data: Any) -> str:
-    return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2).decode() + "\n"
+    # the final newline written by orjson: no second copy of the document to add it
+    return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def dumps_line(data: Any) -> str:
     """One compact document on one line (JSON Lines): orjson escapes every newline inside strings."""
-    return orjson.dumps(data, default=_default).decode() + "\n"
+    return orjson.dumps(data, default=_default, option=orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def _nested(text: str, indent: str) -> str:

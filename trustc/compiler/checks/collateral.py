@@ -16,7 +16,7 @@ def members(ctx: Context, concept: str, dims: dict, over: str) -> list[Fact]:
     found = []
     for entity in ctx.entities.values():
         edims = entity.dims
-        if (over in edims and not ctx.knowledge.is_total_member(over, edims[over])
+        if (over in edims and not ctx.is_total_member(over, edims[over])
                 and {d: v for d, v in edims.items() if d != over} == dims and entity.number(concept) is not None):
             found.append(entity.facts[concept])
     return found

@@ -70,6 +70,10 @@ class Context:
     entities: dict[DimsKey, Entity] = attrs.field(init=False)
     _quantities: dict[int, Quantity] = attrs.field(init=False, factory=dict)  # by fact, which the statement keeps alive
     _totals_rows: dict[DimsKey, Optional[Entity]] = attrs.field(init=False, factory=dict)
+    # what Knowledge.is_total_member says of each (dimension, member), and is_total of each entity, asked
+    # by several checks of each entity: answered once per statement
+    _total_members: dict[tuple[str, str], bool] = attrs.field(init=False, factory=dict)
+    _totals: dict[DimsKey, bool] = attrs.field(init=False, factory=dict)
     # digits the statement's largest figure needs (registry.arithmetic_for), found with the quantities
     digits: int = attrs.field(init=False, default=0)
 
@@ -130,8 +134,17 @@ class Context:
         dim = self.knowledge.class_dim
         return (e for e in self.entities.values() if dim in e.dims)
 
+    def is_total_member(self, dim: str, value: str) -> bool:
+        known = self._total_members.get((dim, value))
+        if known is None:
+            known = self._total_members[dim, value] = self.knowledge.is_total_member(dim, value)
+        return known
+
     def is_total(self, entity: Entity) -> bool:
-        return any(self.knowledge.is_total_member(d, v) for d, v in entity.key)
+        known = self._totals.get(entity.key)
+        if known is None:
+            known = self._totals[entity.key] = any(self.is_total_member(d, v) for d, v in entity.key)
+        return known
 
     def totals_row(self, scope: Mapping[str, str]) -> Optional[Entity]:
         """The totals row of the classes on `scope`: a class named Total, or the scope's own figures."""

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from .context import Context, Entity, label, rules_of
 from .knowledge import Identity
-from .quantity import ZERO, mismatch, show
+from .quantity import ZERO, Quantity, mismatch, show
 from .report import Report, arithmetic, figure, finding, note
 
 
@@ -19,18 +19,24 @@ identities = rules_of("identities", identity)
 
 
 def apply(ctx: Context, entity: Entity, rule: Identity) -> Iterator[Report]:
-    result = entity.facts[rule.result]
-    if entity.number(rule.result) is None or any(entity.number(c) is None for c in rule.require):
+    facts, numbers = entity.facts, entity.numbers
+    result = facts[rule.result]
+    if rule.result not in numbers or not rule.require <= numbers.keys():
         return
-    expected, used = ZERO, []
+    # the signed sum of the terms, as adding each term's Quantity (or its negation) to ZERO gives it
+    value, tolerance, places, used = ZERO.value, ZERO.tolerance, ZERO.places, []
     for sign, concept in rule.terms:
-        fact = entity.facts.get(concept)
+        fact = facts.get(concept)
         if fact is None:
             continue
         used.append((sign, fact))
-        if entity.number(concept) is not None:
+        if concept in numbers:
             q = ctx.quantity(fact)
-            expected = expected + (q if sign > 0 else -q)
+            value = value + (q.value if sign > 0 else -q.value)
+            tolerance = tolerance + q.tolerance
+            if q.places > places:
+                places = q.places
+    expected = Quantity(value, tolerance, places)
     actual = ctx.quantity(result)
     off = mismatch(expected, actual)
     if off is None:

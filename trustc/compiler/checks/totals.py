@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 
 from ..ast import Fact
 from .context import Context, DimsKey, Entity, describe, dims_key, label
-from .quantity import Quantity, mismatch, total
+from .quantity import mismatch, total
 from .report import Report, arithmetic, figure, finding, note
 
 # Subsets tried per column before giving up: keeps a failing column of a wide table cheap.
@@ -36,16 +36,17 @@ def class_totals(ctx: Context) -> Iterator[Report]:
 def totals_row(ctx: Context, row: Entity, classes: list[Entity], name: str) -> Iterator[Report]:
     k = ctx.knowledge
     dim = k.class_dim
-    roles = {e.dims[dim]: ctx.class_role(e) for e in classes}
+    by_name = [(e.dims[dim], e) for e in classes]
+    roles = {n: ctx.class_role(e) for n, e in by_name}
     named: dict[frozenset[str], str] = {}
     for coverage in k.coverages:  # the first name of a set of classes is its simplest
         named.setdefault(frozenset(n for n, r in roles.items() if r & set(coverage)), " and ".join(coverage))
     found: dict[str, frozenset[str]] = {}
     failed: list[str] = []
     for concept, fact in row.facts.items():
-        if fact.unit not in k.additive_units or row.number(concept) is None:
+        if fact.unit not in k.additive_units or concept not in row.numbers:
             continue
-        terms = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept) is not None}
+        terms = {n: e.facts[concept] for n, e in by_name if concept in e.numbers}
         if not terms:
             continue
         left_out = cover(ctx, fact, terms, list(dict.fromkeys([*found.values(), *named])), k.max_left_out)
@@ -57,7 +58,7 @@ def totals_row(ctx: Context, row: Entity, classes: list[Entity], name: str) -> I
     usual_left_out = usual[0][0] if usual else frozenset()
     for concept in failed:
         fact = row.facts[concept]
-        terms = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept) is not None}
+        terms = {n: e.facts[concept] for n, e in by_name if concept in e.numbers}
         used = [f for n, f in terms.items() if n not in usual_left_out]
         expected = total(ctx.quantity(f) for f in used)
         actual = ctx.quantity(fact)
@@ -69,7 +70,7 @@ def totals_row(ctx: Context, row: Entity, classes: list[Entity], name: str) -> I
                       + arithmetic(expected, actual, *off, places), fact, used)
     by_cover: dict[str, list[str]] = {}
     for concept, left_out in found.items():
-        nonzero = {e.dims[dim]: e.facts[concept] for e in classes if e.number(concept)}
+        nonzero = {n: e.facts[concept] for n, e in by_name if e.numbers.get(concept)}
         if left_out & nonzero.keys():
             by_cover.setdefault(covered(left_out, named, nonzero), []).append(concept)
     for which, concepts in by_cover.items():
@@ -92,16 +93,13 @@ def cover(ctx: Context, fact: Fact, terms: dict[str, Fact], tried: list[frozense
           max_left_out: int) -> Optional[frozenset[str]]:
     """The classes a totals figure leaves out: a named coverage first, then the fewest left out."""
     # Integers in the smallest printed unit make the search cheap and exact.
-    quantities = {n: ctx.quantity(f) for n, f in terms.items()}
-    actual = ctx.quantity(fact)
-    places = max([q.places for q in quantities.values()] + [actual.places])
+    quantity = ctx.quantity
+    quantities = [(n, quantity(f)) for n, f in terms.items()]
+    actual = quantity(fact)
+    places = max(actual.places, max(q.places for _n, q in quantities))
     scale = Decimal(1).scaleb(places + 1)  # one more digit: tolerances are half units
-
-    def ints(q: Quantity) -> tuple[int, int]:
-        return int(q.value * scale), int(q.tolerance * scale)
-
-    value = {n: ints(q) for n, q in quantities.items()}
-    target, target_tol = ints(actual)
+    value = {n: (int(q.value * scale), int(q.tolerance * scale)) for n, q in quantities}
+    target, target_tol = int(actual.value * scale), int(actual.tolerance * scale)
     whole = sum(v for v, _t in value.values())
     whole_tol = sum(t for _v, t in value.values()) + target_tol
 
@@ -134,33 +132,34 @@ def dimension_totals(check_id: str):
 
 def along(ctx: Context, dim: str, units) -> Iterator[Report]:
     """Each total member of `dim` against the sum of the other members, figure by figure."""
-    k = ctx.knowledge
-    lines: dict[tuple, dict[str, list[Fact]]] = {}
+    lines: dict[tuple, tuple[list[Fact], list[Fact]]] = {}  # (concept, the rest of the key) -> (totals, members)
     for entity in ctx.entities.values():
         dims = entity.dims
         if dim not in dims:
             continue
         rest = tuple((d, v) for d, v in entity.key if d != dim)  # the key less `dim`, still sorted
-        is_total = k.is_total_member(dim, dims[dim])
+        side = 0 if ctx.is_total_member(dim, dims[dim]) else 1
         numbers = entity.numbers
         for concept, fact in entity.facts.items():
             if concept in numbers and fact.unit in units:
-                slot = lines.setdefault((concept, rest), {"total": [], "members": []})
-                slot["total" if is_total else "members"].append(fact)
-    for (concept, rest), slot in lines.items():
-        if not slot["members"]:
+                slot = lines.get((concept, rest))
+                if slot is None:
+                    slot = lines[concept, rest] = ([], [])
+                slot[side].append(fact)
+    for (concept, rest), (totals, members) in lines.items():
+        if not members or not totals:  # nothing to add up, or no total to add up to
             continue
-        expected = total(ctx.quantity(f) for f in slot["members"])
-        for fact in slot["total"]:
+        expected = total(ctx.quantity(f) for f in members)
+        for fact in totals:
             actual = ctx.quantity(fact)
             off = mismatch(expected, actual)
             if off:
                 where = f" ({describe(rest)})" if rest else ""
-                parts = " + ".join(f"{fact_dim(f, dim)} {figure(f)}" for f in slot["members"])
+                parts = " + ".join(f"{fact_dim(f, dim)} {figure(f)}" for f in members)
                 yield finding(f"{fact_dim(fact, dim)}{where}: {label(concept)} is not the sum of the other "
                               f"{dim}s: {parts}; "
                               + arithmetic(expected, actual, *off, max(expected.places, actual.places)),
-                              fact, slot["members"])
+                              fact, members)
 
 
 def fact_dim(fact: Fact, dim: str) -> str:
