@@ -318,3 +318,15 @@ def test_in_the_csv_the_printed_date_has_a_column_of_its_own():
     prior = next(dict(zip(header, r)) for r in rows[1:] if r[0] == "account_balance")
     assert (prior["account"], prior["distribution"], prior["dim_distribution_date"], prior["distribution_date"],
             prior["value"]) == ("Collection Account", "prior", "03/15/2024", "2024-04-15", "1234567.89")
+
+
+def test_a_date_in_words_and_an_amount_before_the_date():
+    body = ("Collection Account Balance\n   Prior Distribution Date:  December 12, 2024   $1,200.00\n"
+            "   Current Distribution Date:  $1,300.00  (January 13, 2025)\n")
+    compilation = compile_10d(SENTENCE + body)
+    [statement] = balances(compilation)
+    prior, current = balance(statement, "Collection Account", "prior"), balance(statement, "Collection Account",
+                                                                               "current")
+    assert (prior.value, prior.dims["distribution_date"]) == (Decimal("1200.00"), "December 12, 2024")
+    assert (current.value, current.dims["distribution_date"]) == (Decimal("1300.00"), "January 13, 2025")
+    assert compilation.diagnostics == ()

@@ -86,8 +86,8 @@ class BalanceLine:
         if found is not None:
             _value, s, e = found
             date = Cell(text[start + s:start + e], start + s, start + e)
-            start += e
-        amount = AMOUNT.search(text, start)
+        # the first figure that is no part of the date, before it or after it ("$5.00 as of December 12, 2024")
+        amount = next((a for a in AMOUNT.finditer(text, start) if date is None or not date.overlaps(*a.span())), None)
         return cls(token, "current" if m.group("when").lower() == "current" else "prior", caption, date,
                    Cell(amount.group(), amount.start(), amount.end()) if amount else None)
 
