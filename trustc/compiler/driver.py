@@ -194,6 +194,7 @@ class CompilationStream:
         assembled: list[Diagnostic] = []
         checked: list[Diagnostic] = []
         layout = get_layout(meta.layout)()
+        layout.line_kinds = {}  # the lexer's memo, for this document of this compile only
         for piece in layout.statement_views(view):
             try:
                 outcome = layout.parse(piece)

@@ -69,6 +69,8 @@ class RecordedView(LineView):
     """A LineView whose lexer writes down each line's kind (lines.py), for the accounting pass."""
 
     kinds: dict[int, str] = attrs.field(factory=dict, eq=False, repr=False)
+    # (parser state, line text) -> kind: the lexer's memo, shared by the views of one document (Layout.line_kinds)
+    seen: Optional[dict] = attrs.field(default=None, eq=False, repr=False)
 
 
 class Layout:
@@ -98,6 +100,9 @@ class Layout:
         "SIGNER_TITLE", "PAGE_MARK", "MARKUP"})  # the last two: generic.lark's page marks and <PAGE> lines
     prose_kinds: ClassVar[frozenset[str]] = frozenset({"TEXT", "PROSE", "SIGNATURE_LEGEND"})
     _parser: ClassVar[Optional[Lark]] = None
+    # The lexer's memo of line kinds for the document this instance compiles: the driver sets a fresh one
+    # for each document of each compile (never shared across compiles); None: each parse() starts afresh.
+    line_kinds: Optional[dict] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -154,7 +159,7 @@ class Layout:
             return False
 
         stopped: list[InteractiveParser] = []
-        view = RecordedView(view.lines, view.first, view.last)
+        view = RecordedView(view.lines, view.first, view.last, seen=self.line_kinds)
         try:
             pieces = list(flatten(self.parser().parse(view, on_error=on_error)))
         except UnexpectedInput:

@@ -43,6 +43,10 @@ class LineLexer(Lexer):
 
         # parser state -> one alternation of the kinds that state accepts, in priority order
         self.by_state: dict[int, Optional[re.Pattern]] = {}
+        # kind -> the ASCII characters its line can begin with (after its indent), or None: any (first_chars);
+        # found when a state that accepts the kind is first met
+        self.first: dict[str, Optional[frozenset[str]]] = {}
+        self.plans: dict[int, list] = {}  # parser state -> the steps that classify a line in it (see plan)
 
     def classify(self, text: str, accepts) -> str:
         m = self.combined.fullmatch(text)
@@ -54,14 +58,54 @@ class LineLexer(Lexer):
                 return name
         return kind
 
+    def plan(self, state: int, accepts) -> list:
+        """The kinds `state` accepts, in priority order, as steps: runs of kinds whose lines begin with
+        known characters (a dict: first character -> those kinds) and runs of the others (one alternation)."""
+        steps: list = []
+        for name, pattern in self.kinds:
+            if name not in accepts:
+                continue
+            if name not in self.first:
+                self.first[name] = first_chars(pattern)
+            chars = self.first[name]
+            if chars is None:
+                if not steps or isinstance(steps[-1], dict):
+                    steps.append([])
+                steps[-1].append((name, pattern.pattern))
+            else:
+                if not steps or not isinstance(steps[-1], dict):
+                    steps.append({})
+                for char in chars:
+                    steps[-1].setdefault(char, []).append((name, pattern))
+        return [step if isinstance(step, dict) else re.compile("|".join(f"(?P<{n}>{p})" for n, p in step))
+                for step in steps]
+
     def classify_in(self, text: str, state: int, accepts) -> str:
-        """`classify` in one regex call for a line the state can take (the usual case).
+        """`classify` for a line the state can take (the usual case), trying only the kinds it can be.
 
         The first kind (by priority) that matches among the kinds the state
         accepts is what `classify` returns whenever any accepted kind matches;
         only a line the state cannot take needs the full alternation, to name
-        the kind the error report shows.
+        the kind the error report shows. A kind whose line must begin with
+        certain characters (a heading's first word) is tried only on a line
+        that begins with one of them: most of a state's kinds are headings,
+        and one alternation of them all cost most of the parse.
         """
+        first = text.lstrip()[:1]
+        if first.isascii():  # (not case folding's non-ASCII twins of ASCII letters: those take the alternation)
+            steps = self.plans.get(state)
+            if steps is None:
+                steps = self.plans[state] = self.plan(state, accepts)
+            for step in steps:
+                if type(step) is dict:
+                    for name, pattern in step.get(first, ()):
+                        if pattern.fullmatch(text):
+                            return name
+                else:
+                    m = step.fullmatch(text)
+                    if m:
+                        return m.lastgroup
+            return self.classify(text, accepts)
         pattern = self.by_state.get(state, False)
         if pattern is False:
             names = [(name, p.pattern) for name, p in self.kinds if name in accepts]
@@ -78,6 +122,11 @@ class LineLexer(Lexer):
         lines = view.lines
         # A RecordedView (layout.py) keeps each line's kind: the accounting pass (accounting.py) reads it.
         record = getattr(view, "kinds", None)
+        # (parser state, line) -> kind, for one document of one compile (Layout.line_kinds): RFMSI prints
+        # the same headers and labels for each of its pools, 60% of its lines.
+        seen = getattr(view, "seen", None)
+        if seen is None:
+            seen = {}
         # After error recovery Lark calls lex() again: go on after the last line handed out.
         first = lexer_state.last_token.line + 1 if lexer_state.last_token is not None else view.first
         for number in range(first, view.last + 1):
@@ -88,12 +137,94 @@ class LineLexer(Lexer):
                 kind = self.classify(text, None)
             else:
                 position = parser_state.position
-                kind = self.classify_in(text, position, states[position])
+                kind = seen.get((position, text))
+                if kind is None:
+                    kind = seen[position, text] = self.classify_in(text, position, states[position])
             token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
             if record is not None:
                 record[number] = kind
             lexer_state.last_token = token
             yield token
+
+
+def first_chars(pattern: re.Pattern) -> Optional[frozenset[str]]:
+    """The ASCII characters a line `pattern` fullmatches can begin with once its leading whitespace is
+    passed, or None when that is not known (a lookahead, `.`, a negated class, a prefix that is not
+    whitespace only). `\\s*Interest\\s+Shortfall` (case-insensitive) -> {I, i}; a figure -> digits and signs.
+    A line whose first non-whitespace character is not among them cannot match: the pattern's leading
+    items match whitespace only, and what follows cannot begin with whitespace (else None)."""
+    import re._parser as sre  # Python 3.11+ (lark needs 3.8+, trustc 3.11+)
+
+    parsed = sre.parse(pattern.pattern, pattern.flags)
+    state = parsed.state
+
+    def nullable(item) -> bool:
+        return sre.SubPattern(state, [item]).getwidth()[0] == 0
+
+    def blank_only(item) -> bool:
+        op, argument = item
+        if op not in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) or len(argument[2]) != 1:
+            return False
+        inner_op, inner = argument[2][0]
+        if inner_op is sre.LITERAL:
+            return chr(inner).isspace()
+        return inner_op is sre.IN and all((k is sre.LITERAL and chr(v).isspace()) or
+                                          (k is sre.CATEGORY and v is sre.CATEGORY_SPACE) for k, v in inner)
+
+    def of_item(op, argument) -> Optional[set]:
+        if op is sre.LITERAL:
+            return {chr(argument)}
+        if op is sre.IN:
+            chars: set = set()
+            for kind, value in argument:
+                if kind is sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre.RANGE and value[1] - value[0] < 128:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+                    chars.update("0123456789")  # and non-ASCII digits: a line beginning with one is not dispatched
+                else:
+                    return None
+            return chars
+        if op is sre.SUBPATTERN:
+            return of_sequence(argument[3], skip_blanks=False)
+        if op is sre.BRANCH:
+            chars = set()
+            for branch in argument[1]:
+                found = of_sequence(branch, skip_blanks=False)
+                if found is None:
+                    return None
+                chars |= found
+            return chars
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            return of_sequence(argument[2], skip_blanks=False)
+        return None
+
+    def of_sequence(items, skip_blanks: bool) -> Optional[set]:
+        chars: set = set()
+        for item in items:
+            op, argument = item
+            if op is sre.AT:  # zero-width
+                continue
+            if skip_blanks and blank_only(item):
+                continue
+            skip_blanks = False
+            found = of_item(op, argument)
+            if found is None:
+                return None
+            chars |= found
+            if not nullable(item):
+                return chars
+        return None  # the whole sequence may match nothing
+
+    items = list(parsed)
+    while len(items) == 1 and items[0][0] is sre.SUBPATTERN:  # (?i:...) around a whole pattern
+        items = list(items[0][1][3])
+    chars = of_sequence(items, skip_blanks=True)
+    if chars is None or any(c.isspace() or not c.isascii() for c in chars):
+        return None  # (a non-ASCII letter may fold to an ASCII one: 'ſ' matches 's' ignoring case)
+    # Both cases of every letter, whatever the flags (a (?i) group anywhere): a superset is always safe.
+    return frozenset(chars | {c.swapcase() for c in chars})
 
 
 def build_parser(grammar_file: str, start: str = "start", transformer=None) -> Lark:
