@@ -16,8 +16,8 @@ def members(ctx: Context, concept: str, dims: dict, over: str) -> list[Fact]:
     found = []
     for entity in ctx.entities.values():
         edims = entity.dims
-        if (over in edims and not ctx.is_total_member(over, edims[over])
-                and {d: v for d, v in edims.items() if d != over} == dims and entity.number(concept) is not None):
+        if (over in edims and concept in entity.numbers and not ctx.is_total_member(over, edims[over])
+                and {d: v for d, v in edims.items() if d != over} == dims):
             found.append(entity.facts[concept])
     return found
 
@@ -33,10 +33,10 @@ def counterpart(ctx: Context, concept: str, dims: dict, over: Optional[str]) -> 
 
 
 def equality(ctx: Context, rule: Equality) -> Iterator[Report]:
-    for entity in list(ctx.entities.values()):
+    for entity in ctx.having(rule.left.concept):
         dims = entity.dims
-        fact = entity.facts.get(rule.left.concept)
-        if fact is None or entity.number(rule.left.concept) is None:
+        fact = entity.facts[rule.left.concept]
+        if entity.number(rule.left.concept) is None:
             continue
         if any(dims.get(d) != v for d, v in rule.left.dims.items()):
             continue

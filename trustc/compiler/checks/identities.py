@@ -10,7 +10,8 @@ from .report import Report, arithmetic, figure, finding, note
 
 
 def identity(ctx: Context, rule: Identity) -> Iterator[Report]:
-    for entity in ctx.entities.values():
+    # a rule requires its result (data/checks.toml): only the entities that print it can hold
+    for entity in ctx.having(rule.result) if rule.result in rule.require else ctx.entities.values():
         if rule.require <= entity.facts.keys() and not (rule.unless & entity.facts.keys()):
             yield from apply(ctx, entity, rule)
 

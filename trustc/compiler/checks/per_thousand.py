@@ -12,8 +12,8 @@ from .report import Report, arithmetic, figure, finding, note
 def per_thousand(ctx: Context) -> Iterator[Report]:
     k = ctx.knowledge
     base, all_pairs = k.per_1000_base, k.per_1000_pairs.items()
-    for entity in ctx.entities.values():
-        if base not in entity.numbers:  # most entities (groups, the deal) have no original balance
+    for entity in ctx.having(base):  # classes: groups and the deal have no original balance
+        if base not in entity.numbers:
             continue
         pairs = [(p, a) for p, a in all_pairs if p in entity.facts]
         if not pairs:

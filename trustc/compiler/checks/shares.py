@@ -10,8 +10,8 @@ from .report import Report, arithmetic, figure, finding
 
 
 def share(ctx: Context, rule) -> Iterator[Report]:
-    for entity in ctx.entities.values():
-        result, part = entity.facts.get(rule.result), entity.facts.get(rule.part)
+    for entity in ctx.having(rule.result):
+        result, part = entity.facts[rule.result], entity.facts.get(rule.part)
         if result is None or part is None or entity.number(rule.result) is None or entity.number(rule.part) is None:
             continue
         scope = {d: v for d, v in entity.key if d in rule.whole_dims}

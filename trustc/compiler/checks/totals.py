@@ -98,13 +98,26 @@ def cover(ctx: Context, fact: Fact, terms: dict[str, Fact], tried: list[frozense
     actual = quantity(fact)
     places = max(actual.places, max(q.places for _n, q in quantities))
     scale = Decimal(1).scaleb(places + 1)  # one more digit: tolerances are half units
-    value = {n: (int(q.value * scale), int(q.tolerance * scale)) for n, q in quantities}
-    target, target_tol = int(actual.value * scale), int(actual.tolerance * scale)
+    tolerances: dict[Decimal, int] = {}  # a column's figures share a few tolerances
+
+    def scaled(tolerance: Decimal) -> int:
+        found = tolerances.get(tolerance)
+        if found is None:
+            found = tolerances[tolerance] = int(tolerance * scale)
+        return found
+
+    value = {n: (int(q.value * scale), scaled(q.tolerance)) for n, q in quantities}
+    target, target_tol = int(actual.value * scale), scaled(actual.tolerance)
     whole = sum(v for v, _t in value.values())
     whole_tol = sum(t for _v, t in value.values()) + target_tol
 
     def fits(left_out) -> bool:
-        return abs(whole - sum(value[n][0] for n in left_out) - target) <= whole_tol - sum(value[n][1] for n in left_out)
+        left, left_tol = 0, 0
+        for n in left_out:
+            v, t = value[n]
+            left += v
+            left_tol += t
+        return abs(whole - left - target) <= whole_tol - left_tol
 
     for left_out in tried:
         if fits(left_out & value.keys()):
