@@ -75,6 +75,7 @@ class Context:
     _total_members: dict[tuple[str, str], bool] = attrs.field(init=False, factory=dict)
     _totals: dict[DimsKey, bool] = attrs.field(init=False, factory=dict)
     _having: Optional[dict[str, list[Entity]]] = attrs.field(init=False, default=None)
+    _roles: dict[str, frozenset[str]] = attrs.field(init=False, factory=dict)  # class_role by class name
     # digits the statement's largest figure needs (registry.arithmetic_for), found with the quantities
     digits: int = attrs.field(init=False, default=0)
 
@@ -186,14 +187,19 @@ class Context:
                 found[name] = why
         return found
 
-    def class_role(self, entity: Entity) -> set[str]:
+    def class_role(self, entity: Entity) -> frozenset[str]:
+        """"notional" and/or "residual", or nothing: found once per class of a statement (each totals row
+        asks it of every class)."""
         name = entity.dims[self.knowledge.class_dim]
-        roles = set()
-        if name in self.notional:
-            roles.add("notional")
-        if self.knowledge.residual_name.match(name.strip()):
-            roles.add("residual")
-        return roles
+        known = self._roles.get(name)
+        if known is None:
+            roles = set()
+            if name in self.notional:
+                roles.add("notional")
+            if self.knowledge.residual_name.match(name.strip()):
+                roles.add("residual")
+            known = self._roles[name] = frozenset(roles)
+        return known
 
 
 def notional_reason(entity: Entity, name: str, k: Knowledge) -> Optional[str]:
