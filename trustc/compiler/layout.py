@@ -26,7 +26,7 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
 from .diagnostics import error, unparsed_line
-from .lines import build_parser
+from .lines import build_parser, parse_lines
 from .source import LineView
 from .tables import real  # noqa: F401  (layouts import it from here too: one definition, in tables)
 
@@ -161,7 +161,7 @@ class Layout:
         stopped: list[InteractiveParser] = []
         view = RecordedView(view.lines, view.first, view.last, seen=self.line_kinds)
         try:
-            pieces = list(flatten(self.parser().parse(view, on_error=on_error)))
+            pieces = list(flatten(parse_lines(self.parser(), view, on_error)))
         except UnexpectedInput:
             # The input ended inside a structure: close every open structure with
             # empty synthetic lines (assemblers ignore them) so what came before

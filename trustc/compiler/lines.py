@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from lark import Lark, Token
 from lark.lexer import Lexer
@@ -114,6 +114,13 @@ class LineLexer(Lexer):
         m = pattern.fullmatch(text) if pattern is not None else None
         return m.lastgroup if m else self.classify(text, accepts)
 
+    def remembered(self, text: str, state: int, accepts, seen: dict) -> str:
+        """`classify_in`, once per (state, line) of `seen`: the memo of one document of one compile."""
+        kind = seen.get((state, text))
+        if kind is None:
+            kind = seen[state, text] = self.classify_in(text, state, accepts)
+        return kind
+
     def lex(self, lexer_state, parser_state) -> Iterator[Token]:
         view = lexer_state.text
         if isinstance(view, TextSlice):
@@ -137,9 +144,7 @@ class LineLexer(Lexer):
                 kind = self.classify(text, None)
             else:
                 position = parser_state.position
-                kind = seen.get((position, text))
-                if kind is None:
-                    kind = seen[position, text] = self.classify_in(text, position, states[position])
+                kind = self.remembered(text, position, states[position], seen)
             token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
             if record is not None:
                 record[number] = kind
@@ -242,3 +247,80 @@ def build_parser(grammar_file: str, start: str = "start", transformer=None) -> L
         # Lark checks the grammar files' hashes and rebuilds when one changed.
         cache=True,
     )
+
+
+def parse_lines(lark: Lark, view, on_error) -> Any:
+    """`lark.parse(view, on_error=on_error)` for a LineLexer parser, as one loop: each line is classified
+    and shifted or reduced here, instead of through Lark's lexer thread and ParserState.feed_token (per
+    line a generator step, a method call and their set-up: ~10% of the reference's parse).
+    The LALR tables and the tree callbacks are Lark's own; a line the parser cannot take goes to
+    `on_error` as Lark's UnexpectedToken, with an InteractiveParser, exactly as Lark reports it: the line
+    is dropped when on_error returns True, the exception raised otherwise (Lark's resume_parse). The
+    classes used are Lark's parser-state API of lark 1.x (what its InteractiveParser is built on);
+    tests/test_parse_lines.py compiles corpus filings, cut and damaged, both ways and compares."""
+    from lark.exceptions import UnexpectedToken
+    from lark.lexer import LexerState, LexerThread
+    from lark.parsers.lalr_analysis import Shift
+    from lark.parsers.lalr_interactive_parser import InteractiveParser
+    from lark.parsers.lalr_parser_state import ParseConf, ParserState
+
+    frontend = lark.parser
+    lexer: LineLexer = frontend.lexer
+    parser = frontend.parser.parser
+    conf = ParseConf(parser.parse_table, parser.callbacks, lark.options.start[0])
+    states, callbacks = conf.states, conf.callbacks
+    state_stack: list = [conf.start_state]
+    value_stack: list = []
+    thread = LexerThread(lexer, LexerState(view))
+    lines, record = view.lines, getattr(view, "kinds", None)
+    seen = getattr(view, "seen", None)
+    if seen is None:
+        seen = {}
+
+    def unexpected(token: Token):
+        state = ParserState(conf, thread, state_stack, value_stack)
+        expected = {s for s in states[state_stack[-1]].keys() if s.isupper()}
+        error = UnexpectedToken(token, expected, state=state, interactive_parser=None)
+        error.interactive_parser = InteractiveParser(parser, state, thread)
+        return error
+
+    token = None
+    for number in range(view.first, view.last + 1):
+        text = lines[number - 1]
+        if not text.strip(" \t\f\v"):  # blank: BLANK without a regex call
+            continue
+        position = state_stack[-1]
+        kind = lexer.remembered(text, position, states[position], seen)
+        token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
+        if record is not None:
+            record[number] = kind
+        thread.state.last_token = token
+        while True:
+            action = states[state_stack[-1]].get(kind)
+            if action is None:
+                error = unexpected(token)
+                if not on_error(error):
+                    raise error
+                break  # the line is dropped; the parser stays where it was
+            op, arg = action
+            if op is Shift:
+                state_stack.append(arg)
+                value_stack.append(callbacks[kind](token) if kind in callbacks else token)
+                break
+            size = len(arg.expansion)
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            value_stack.append(callbacks[arg](children))
+            state_stack.append(states[state_stack[-1]][arg.origin.name][1])
+    end = Token.new_borrow_pos("$END", "", token) if token is not None else Token("$END", "", 0, 1, 1)
+    state = ParserState(conf, thread, state_stack, value_stack)
+    try:
+        return state.feed_token(end, True)
+    except UnexpectedToken as error:  # the input ended inside a structure
+        error.interactive_parser = InteractiveParser(parser, state, thread)
+        on_error(error)  # as Lark does: on_error is told, and the parse stops whatever it answers
+        raise
