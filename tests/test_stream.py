@@ -39,7 +39,7 @@ def texts(path):
         return None
 
 
-@pytest.mark.parametrize("to", ["json", "csv"])
+@pytest.mark.parametrize("to", ["json", "jsonl", "csv"])
 @pytest.mark.parametrize("path", corpus_files())
 def test_streamed_output_is_the_output_of_every_corpus_file(path, to):
     source = texts(path)
@@ -112,7 +112,7 @@ def test_a_failing_statement_costs_that_statement(monkeypatch):
     assert streamed(source) == emit(result, "json")
 
 
-@pytest.mark.parametrize("to", ["json", "csv"])
+@pytest.mark.parametrize("to", ["json", "jsonl", "csv"])
 @pytest.mark.parametrize("where", ["stdout", "file", "folder"])
 def test_cli_writes_the_same_bytes_streamed(tmp_path, where, to):
     expected = emit(compiled(EXCERPT), to).encode()

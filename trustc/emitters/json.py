@@ -135,8 +135,52 @@ def _pretty(value: Any) -> str:
     return orjson.dumps(value, default=_default, option=orjson.OPT_INDENT_2).decode()
 
 
-def write_stream(stream, write: Callable[[str], Any]) -> None:
-    """The document `dumps(to_data(...))` gives, byte for byte, written while the filing compiles.
+@attrs.frozen
+class _Style:
+    """How one document is laid out: pretty (`dumps`, 2-space indent) or compact (`dumps_line`, one line).
+
+    `member(key, value, depth)` writes `"key": value` at the document's top level; `item(value, first)`
+    one statement of the statements array. The two must give byte for byte what orjson gives for the
+    whole document in that style (tests/test_stream.py compares them on every corpus file).
+    """
+
+    pretty: bool
+
+    def encode(self, value: Any, indent: str) -> str:
+        if not self.pretty:
+            return orjson.dumps(value, default=_default).decode()
+        return _nested(_pretty(value), indent)
+
+    def member(self, key: str, value: Any) -> str:
+        return f'  "{key}": {self.encode(value, "  ")}' if self.pretty else f'"{key}":{self.encode(value, "")}'
+
+    def open(self) -> str:
+        return "{\n" if self.pretty else "{"
+
+    def separator(self) -> str:
+        return ",\n" if self.pretty else ","
+
+    def statements(self) -> str:
+        return '  "statements": [' if self.pretty else '"statements":['
+
+    def item(self, value: Any, first: bool) -> str:
+        if not self.pretty:
+            return ("" if first else ",") + self.encode(value, "")
+        return ("\n    " if first else ",\n    ") + self.encode(value, "    ")
+
+    def close_statements(self, count: int) -> str:
+        return ("\n  ]" if count else "]") if self.pretty else "]"
+
+    def close(self) -> str:
+        return "\n}\n" if self.pretty else "}\n"
+
+
+PRETTY, COMPACT = _Style(True), _Style(False)
+
+
+def write_stream(stream, write: Callable[[str], Any], style: _Style = PRETTY) -> None:
+    """The document `dumps(to_data(...))` gives (`dumps_line`'s with style COMPACT), byte for byte,
+    written while the filing compiles.
 
     `stream` is a driver.CompilationStream. Each statement is written as soon as it
     is compiled and then dropped; only the cover must come first, so statements
@@ -147,7 +191,7 @@ def write_stream(stream, write: Callable[[str], Any]) -> None:
                                        "bytes": stream.info.bytes}}
     if stream.envelope is not None:
         head.update((k, v) for k, v in to_data(stream.compilation()).items() if k in ("envelope", "documents"))
-    write("{\n" + "".join(f'  "{key}": {_nested(_pretty(value), "  ")},\n' for key, value in head.items()))
+    write(style.open() + "".join(style.member(key, value) + style.separator() for key, value in head.items()))
     parts = stream.parts()
     waiting = tempfile.SpooledTemporaryFile(max_size=16 << 20, mode="w+", encoding="utf-8")
     sink: Callable[[str], Any] = waiting.write
@@ -155,7 +199,7 @@ def write_stream(stream, write: Callable[[str], Any]) -> None:
 
     def cover_known() -> None:
         nonlocal sink
-        write(f'  "cover": {_nested(_pretty(cover(stream.cover)), "  ")},\n  "statements": [')
+        write(style.member("cover", cover(stream.cover)) + style.separator() + style.statements())
         waiting.seek(0)
         shutil.copyfileobj(waiting, _Writer(write))
         waiting.close()
@@ -166,14 +210,13 @@ def write_stream(stream, write: Callable[[str], Any]) -> None:
             if stream.cover is not None and sink is not write:
                 cover_known()
             for s in part.statements:
-                sink(("\n    " if count == 0 else ",\n    ") + _nested(_pretty(statement(s)), "    "))
+                sink(style.item(statement(s), count == 0))
                 count += 1
         if sink is not write:
             cover_known()
     tail = to_data(stream.compilation())
-    write(("\n  ]" if count else "]") + ",\n" + ",\n".join(
-        f'  "{key}": {_nested(_pretty(tail[key]), "  ")}' for key in ("signatures", "diagnostics", "unparsed"))
-        + "\n}\n")
+    write(style.close_statements(count) + style.separator() + style.separator().join(
+        style.member(key, tail[key]) for key in ("signatures", "diagnostics", "unparsed")) + style.close())
 
 
 @attrs.frozen
@@ -209,8 +252,9 @@ class JSONLinesEmitter(JSONEmitter):
     description = "the JSON document on one line (JSON Lines); several inputs give one line each"
     extension = ".jsonl"
     emit = JSONEmitter.line
-    writes_parts = False  # one line per document: written whole (Emitter.write_parts)
-    write_parts = Emitter.write_parts
+
+    def write_parts(self, stream, write):
+        write_stream(stream, write, COMPACT)
 
 
 SCHEMA_FILE = "trustc-json.schema.json"
