@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import attrs
 from lark import Token, Tree
@@ -52,18 +52,20 @@ def tokens(node: Any) -> list[Token]:
     A walk with its own stack: a statement's fields each search the whole statement, and a
     recursive walk building a list per subtree cost rfmsi ~8% of its compile."""
     if isinstance(node, Token):
-        return list(real([node]))
+        return [node] if node.value else []
     out: list[Token] = []
+    keep = out.append
     stack = [iter(node.children)]
     while stack:
         for child in stack[-1]:
             if isinstance(child, Tree):
                 stack.append(iter(child.children))
                 break
-            out.append(child)
+            if child.value:  # as `real`
+                keep(child)
         else:
             stack.pop()
-    return list(real(out))
+    return out
 
 
 @attrs.frozen
@@ -189,37 +191,53 @@ class StatementSpec:
     pages: Optional["PageNumbers"] = attrs.field(default=None, converter=lambda p: PageNumbers(**p) if p else None)
     date_fact: Optional[str] = None  # else: the concept of the fact giving the date (its first printing)
 
-    def matches(self, pattern: Optional[re.Pattern], node: Tree, kinds: tuple[str, ...]) -> list[tuple[str, Token]]:
+    def matches(self, pattern: Optional[re.Pattern], printed: "Printed", kinds: tuple[str, ...]) -> Iterator[tuple[str, Token]]:
         if pattern is None:
-            return []
-        found = ((pattern.search(t.value), t) for t in tokens(node) if kind(t) in kinds)
-        return [(m.group(1), t) for m, t in found if m]
+            return iter(())
+        found = ((pattern.search(t.value), t) for t in printed.of(kinds))
+        return ((m.group(1), t) for m, t in found if m)
 
-    def first_match(self, pattern: Optional[re.Pattern], node: Tree, kinds: tuple[str, ...]) -> Optional[str]:
-        return next((value for value, _token in self.matches(pattern, node, kinds)), None)
+    def first_match(self, pattern: Optional[re.Pattern], printed: "Printed", kinds: tuple[str, ...]) -> Optional[str]:
+        return next((value for value, _token in self.matches(pattern, printed, kinds)), None)
 
-    def checks(self, node: Tree) -> list[Diagnostic]:
+    def checks(self, printed: "Printed") -> list[Diagnostic]:
         """`pool-mismatch`: a line names another pool than the one the statement is of; `page-sequence`:
         pages missing, repeated or out of order (a repeated page's figures are kept twice, each with its span)."""
         out = []
-        named = self.matches(self.pool, node, self.pool_lines)[:1]
-        odd = next(((v, t) for v, t in self.matches(self.pool, node, self.pool_lines + self.pool_agrees)
-                    if named and v != named[0][0]), None)
+        named = next(self.matches(self.pool, printed, self.pool_lines), None)
+        odd = next(((v, t) for v, t in self.matches(self.pool, printed, self.pool_lines + self.pool_agrees)
+                    if v != named[0]), None) if named is not None else None
         if odd is not None:
-            out.append(warning("pool-mismatch", f"pool {named[0][0]}: a page names pool {odd[0]}",
-                               whole_line(odd[1]), [whole_line(named[0][1])]))
+            out.append(warning("pool-mismatch", f"pool {named[0]}: a page names pool {odd[0]}",
+                               whole_line(odd[1]), [whole_line(named[1])]))
         if self.pages is not None:
-            out.extend(self.pages.check(node))
+            out.extend(self.pages.check(printed))
         return out
 
-    def date(self, node: Tree) -> Optional[Field]:
-        token = next((t for t in tokens(node) if kind(t) == self.date_line), None)
+    def date(self, printed: "Printed") -> Optional[Field]:
+        token = next(printed.of((self.date_line,)), None)
         if token is None:
             return None
         if self.date_in == "last_cell":
             cell = split_cells(token.value)[-1]
             return Field(parse_date(cell.text), cell.text, cell.span(token.line))
         return date_field(token, token.value.find(":") + 1)
+
+
+@attrs.define
+class Printed:
+    """A statement's lines (those `tokens` keeps) with their kinds, walked once: the statement's title, date,
+    series, pool and page checks each search lines of some kinds."""
+
+    lines: list[tuple[str, Token]]
+
+    @classmethod
+    def walk(cls, node: Tree) -> "Printed":
+        return cls([(kind(t), t) for t in tokens(node)])
+
+    def of(self, kinds: tuple[str, ...]) -> Iterator[Token]:
+        """The lines of these kinds, in order."""
+        return (t for k, t in self.lines if k in kinds)
 
 
 def whole_line(token: Token) -> Span:
@@ -233,8 +251,8 @@ class PageNumbers:
     line: str
     pattern: re.Pattern = attrs.field(converter=re.compile)
 
-    def check(self, node: Tree) -> list[Diagnostic]:
-        printed = [(self.pattern.search(t.value), t) for t in tokens(node) if kind(t) == self.line]
+    def check(self, lines: "Printed") -> list[Diagnostic]:
+        printed = [(self.pattern.search(t.value), t) for t in lines.of((self.line,))]
         seen = [int(m.group(1)) for m, _t in printed if m]
         total = next((int(m.group(2)) for m, _t in printed if m), len(seen))
         if not printed or seen == list(range(1, total + 1)):
@@ -275,11 +293,15 @@ class Reader:
     def read(self, rule: Rule, node: Tree) -> None:
         if rule.read not in ("items", "section"):
             self.section = None  # a table or a text item ends the section
-        if rule.blocks is not None:
-            for block in node.children:
-                if isinstance(block, Tree) and block.data == rule.blocks:
-                    self.read(attrs.evolve(rule, blocks=None), block)
+        if rule.blocks is None:
+            self.read_one(rule, node)
             return
+        for block in node.children:
+            if isinstance(block, Tree) and block.data == rule.blocks:
+                self.read_one(rule, block)
+
+    def read_one(self, rule: Rule, node: Tree) -> None:
+        """One table of the rule's kind (the rule's tree, or one of its `blocks`), in its context."""
         lines = list(real(c for c in node.children if isinstance(c, Token)))
         printed = tokens(node) if rule.context else []
         for name, value in rule.context.items():
@@ -407,18 +429,19 @@ class SpecLayout(Layout):
             return None, tables.facts.diagnostics
         lines = tokens(heading) if heading is not None else []
         title = " / ".join(t.value.strip() for t in lines if kind(t) in spec.title_lines)
+        printed = Printed.walk(node)
         if spec.series_lines:
-            series = spec.first_match(spec.series, node, spec.series_lines)
+            series = spec.first_match(spec.series, printed, spec.series_lines)
         else:
             found = spec.series.search(title) if spec.series else None
             series = found.group(1) if found else None
-        date = spec.date(node)
+        date = spec.date(printed)
         if spec.date_fact is not None:
             fact = next((f for f in tables.facts.facts if f.concept == spec.date_fact and f.value is not None), None)
             date = Field(fact.value, fact.raw, fact.span) if fact is not None else None
         statement = Statement(self.id, title, date, tables.classes.balances(), tuple(tables.facts.facts),
-                              series=series, pool=spec.first_match(spec.pool, node, spec.pool_lines))
-        return statement, tables.facts.diagnostics + spec.checks(node)
+                              series=series, pool=spec.first_match(spec.pool, printed, spec.pool_lines))
+        return statement, tables.facts.diagnostics + spec.checks(printed)
 
 
 # The top-level keys a spec may have: another one is a misspelling, which would otherwise be ignored unsaid.

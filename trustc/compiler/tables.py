@@ -486,8 +486,10 @@ class Tables:
               section: Optional[str] = None) -> None:
         """`split`: how a line becomes a Row, if not by `spec.label` over lines.lark's cells (shaped_tables);
         `above`: the first lines of the (one) row's label; `section`: the heading the rows are under."""
+        above = real(above)
         for row in (split(t) if split is not None else Row.split(t, spec.label, value=spec.value) for t in real(rows)):
-            row = attrs.evolve(row, above=tuple(real(above)))
+            if above:
+                row = attrs.evolve(row, above=above)
             meaning = spec.meaning(row.label_text, section) if row.label is not None else None
             if meaning is None:
                 self.unknown(row, f"label {row.label_text!r} has no known meaning here")
