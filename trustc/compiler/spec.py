@@ -302,21 +302,29 @@ class Reader:
 
     def read_one(self, rule: Rule, node: Tree) -> None:
         """One table of the rule's kind (the rule's tree, or one of its `blocks`), in its context."""
-        lines = list(real(c for c in node.children if isinstance(c, Token)))
-        printed = tokens(node) if rule.context else []
-        for name, value in rule.context.items():
-            found = value.read(printed)
-            if found is None:
-                self.context.pop(name, None)
-            else:
-                self.context[name] = found
+        lines = [c for c in node.children if isinstance(c, Token) and c.value]  # as `real`
+        if rule.context:
+            printed = tokens(node)
+            for name, value in rule.context.items():
+                found = value.read(printed)
+                if found is None:
+                    self.context.pop(name, None)
+                else:
+                    self.context[name] = found
+        if not rule.takes:
+            self.table(rule, node, lines)
+            return
         saved = self.tables.dims
         self.tables.dims = {**saved, **{name: self.context[name] for name in rule.takes if name in self.context}}
         self.table(rule, node, lines)
         self.tables.dims = saved
 
+    @staticmethod
+    def headers(rule: Rule, node: Tree) -> list[Token]:
+        """The lines of the rule's column titles (its `headers` child)."""
+        return [t for c in node.children if isinstance(c, Tree) and c.data == rule.headers for t in tokens(c)]
+
     def table(self, rule: Rule, node: Tree, lines: list[Token]) -> None:
-        headers = [t for c in node.children if isinstance(c, Tree) and c.data == rule.headers for t in tokens(c)]
         rows = [t for t in lines if kind(t) in rule.lines]
         table, title = rule.table, ""
         if rule.title is not None:
@@ -328,11 +336,11 @@ class Reader:
             columns = stack_headers([t.value for t in lines])
             self.group_columns = columns[1:] if rule.first_is_title else columns
         elif rule.read == "class_table" and generic:
-            shaped_tables.class_table(self.tables, table, headers, rows)
+            shaped_tables.class_table(self.tables, table, self.headers(rule, node), rows)
         elif rule.read == "class_table" and rule.title is not None:
             self.tables.titled_class_table(table, title, self.group_columns, rows)
         elif rule.read == "class_table":
-            self.tables.class_table(table, headers, rows, self.totals(rule, node))
+            self.tables.class_table(table, self.headers(rule, node), rows, self.totals(rule, node))
         elif rule.read == "label_above":  # its label lines are of other kinds than its rows: every line counts
             lines = [t for c in node.children if not (isinstance(c, Tree) and c.data == rule.headers) for t in tokens(c)]
             shaped_tables.label_above(self.tables, table, lines, shaped_tables.ROW_READERS[rule.cells])
@@ -341,7 +349,7 @@ class Reader:
             self.tables.group_table(table, self.group_columns, rows, unlabelled, title)
         elif rule.read == "matrix":
             groups = next((t for t in lines if kind(t) == rule.groups), None)
-            self.tables.matrix(table, groups, headers, rows)
+            self.tables.matrix(table, groups, self.headers(rule, node), rows)
         elif rule.read == "items":
             above = [t for t in lines if kind(t) in rule.label_lines]
             if above or any(not t.value[:1].isspace() for t in rows):

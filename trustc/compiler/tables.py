@@ -265,7 +265,8 @@ class Items:
     overflow: bool = False  # a field printed as stars is a value (see is_value_or_overflow)
 
     def meaning(self, label: str, section: Optional[str] = None) -> Optional[Meaning]:
-        found = self.sections.get(section, {}).get(key(label)) or self.labels.get(key(label))
+        keyed = key(label)
+        found = (self.sections[section].get(keyed) if section in self.sections else None) or self.labels.get(keyed)
         if found is not None:
             return found
         return next((m for p in self.patterns for m in [p.meaning(printed(label))] if m is not None), None)
@@ -333,6 +334,15 @@ class TransposedMatrix:
         factory=dict, converter=lambda m: {name: _keyed(rows) for name, rows in m.items()})
 
 
+def column_heads(spec: ClassTable, columns: Sequence[Column], title: str = "") -> dict[Optional[str], tuple[Optional[str], str]]:
+    """A class table's column titles -> (the concept, the label its facts carry: the table's title, if printed
+    on the table's first line, and the column's), found once per table rather than per figure; None: a figure
+    under no column (the table has none)."""
+    heads = {c.name: (spec.columns.get(key(c.name)), " ".join(filter(None, (title, c.name)))) for c in columns}
+    heads[None] = (None, title)
+    return heads
+
+
 # -- reading tables ----------------------------------------------------------------------------------------------
 
 @attrs.define
@@ -391,6 +401,7 @@ class Tables:
         width = max((len(r.values) for r in split if r.label is not None), default=0)
         previous = self.positions.get(spec.position, [])
         names: list[Optional[str]] = []
+        heads = column_heads(spec, columns)
         for index, row in enumerate(split):
             if row.label is not None:
                 name = self.class_named(spec, row.label.text)
@@ -404,13 +415,13 @@ class Tables:
             else:
                 name = None
             names.append(name)
-            self.class_row(spec, row, name, columns)
+            self.class_row(row, name, columns, heads)
         if totals is not None and totals.value:
             row = Row.split(totals, "leading", cells)
             if spec.totals == "scope":
-                self.class_row(spec, row, None, columns, whole=True)
+                self.class_row(row, None, columns, heads, whole=True)
             else:
-                self.class_row(spec, row, self.classes.declare(TOTAL), columns)
+                self.class_row(row, self.classes.declare(TOTAL), columns, heads)
         if labelled or any(n is not None for n in names):
             self.positions[spec.position] = names
 
@@ -424,21 +435,20 @@ class Tables:
     @staticmethod
     def class_cells(token: Token, text_columns: Sequence[Column], cells) -> Row:
         row = Row.split(token, "first", cells)
-        if row.label is not None and any(row.label.overlaps(c.start, c.end) for c in text_columns):
+        if text_columns and row.label is not None and any(row.label.overlaps(c.start, c.end) for c in text_columns):
             return Row(token, None, [row.label, *row.values])
         return row
 
-    def class_row(self, spec: ClassTable, row: Row, name: Optional[str], columns: Sequence[Column],
-                  whole: bool = False, title: str = "") -> None:
+    def class_row(self, row: Row, name: Optional[str], columns: Sequence[Column],
+                  heads: Mapping[str, tuple[Optional[str], str]], whole: bool = False) -> None:
         """One row of a class table: `name` its class (None: no class known), `whole` a totals row of the scope;
-        `title`: the table's title, printed before each column's in the facts' labels."""
+        `heads`: each column's concept and the label its facts carry (see column_heads)."""
         if name is None and not whole:
             self.unknown(row, "its class is not known")
             return
         dims = {"class": name} if name is not None else {}
-        self.place(row, ((cell, spec.columns.get(key(column.name)) if column else None,
-                          " ".join(filter(None, (title, column.name if column else ""))), dims)
-                         for cell, column in assign(row.values, columns)),
+        self.place(row, [(cell, *heads[column.name if column is not None else None], dims)
+                         for cell, column in assign(row.values, columns)],
                    record=None if whole else name)
 
     def titled_class_table(self, spec: ClassTable, title: str, columns: Sequence[Column],
@@ -446,9 +456,10 @@ class Tables:
         """A class table whose title and columns share its first line ("ACCRUED CERTIFICATE INTEREST   PRIOR
         CURRENT"): every row is a class, named by its label less `spec.strip`; a fact's label is the title
         and its column ("ACCRUED CERTIFICATE INTEREST PRIOR")."""
+        heads = column_heads(spec, columns, title)
         for row in (Row.split(t, "leading") for t in real(rows)):
             printed = spec.strip.sub("", row.label_text) if spec.strip else row.label_text
-            self.class_row(spec, row, self.class_named(spec, printed) if printed else None, columns, title=title)
+            self.class_row(row, self.class_named(spec, printed) if printed else None, columns, heads)
 
     def group_table(self, spec: GroupTable, columns: Sequence[Column], rows: Sequence[Token],
                     unlabelled: Optional[str] = None, title: str = "") -> None:
@@ -487,16 +498,17 @@ class Tables:
         """`split`: how a line becomes a Row, if not by `spec.label` over lines.lark's cells (shaped_tables);
         `above`: the first lines of the (one) row's label; `section`: the heading the rows are under."""
         above = real(above)
-        for row in (split(t) if split is not None else Row.split(t, spec.label, value=spec.value) for t in real(rows)):
+        value = spec.value
+        for row in (split(t) if split is not None else Row.split(t, spec.label, value=value) for t in real(rows)):
             if above:
                 row = attrs.evolve(row, above=above)
-            meaning = spec.meaning(row.label_text, section) if row.label is not None else None
+            label = row.label_text
+            meaning = spec.meaning(label, section) if row.label is not None else None
             if meaning is None:
-                self.unknown(row, f"label {row.label_text!r} has no known meaning here")
+                self.unknown(row, f"label {label!r} has no known meaning here")
                 continue
             owner = self.classes.resolve(meaning.dims["class"]) if meaning.record and "class" in meaning.dims else None
-            self.place(row, ((cell, meaning.concept, row.label_text, meaning.dims) for cell in row.values),
-                       record=owner)
+            self.place(row, [(cell, meaning.concept, label, meaning.dims) for cell in row.values], record=owner)
 
     def key_values(self, spec: KeyValues, lines: Sequence[Token]) -> None:
         above: list[tuple[str, Cell]] = []  # (key, value cell) in print order: what a lone value continues
