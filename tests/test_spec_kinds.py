@@ -128,3 +128,25 @@ def test_columns_from_cell_extents_keep_a_group_title_apart_from_the_titles_unde
     assert [(c.start, c.end) for c in columns] == [(0, 3), (9, 16), (18, 24)]
     assert [(c.name, c.group) for c in title_extents(columns, headers)] == [
         ("Class", ""), ("Uncapped", "Rate"), ("Capped", "Rate")]
+
+
+def test_subtrees_are_larks_top_down_order():
+    """spec.subtrees steps over the lines Lark's iter_subtrees_topdown stacks one by one: same subtrees, same order."""
+    from trustc.compiler.spec import subtrees
+
+    tree = Tree("start", [line("A", "a"), Tree("x", [Tree("y", [line("B", "b")]), line("C", "c"), Tree("z", [])]),
+                          Tree("w", [Tree("v", [Tree("u", [])])]), line("D", "d")])
+    assert [t.data for t in subtrees(tree)] == [t.data for t in tree.iter_subtrees_topdown()] == \
+        ["start", "x", "y", "z", "w", "v", "u"]
+
+
+def test_a_statements_lines_are_searched_by_kind_in_print_order():
+    """The statement's fields search its lines once walked (spec.Printed): kinds filter, order kept, recovery's
+    empty lines dropped."""
+    from trustc.compiler.spec import Printed
+
+    tree = Tree("pool", [line("PAGE_LINE", "Page: 1 of 2", 1), Tree("t", [line("ROW", "A  1", 2), line("ROW", "", 3)]),
+                         line("lines__PAGE_LINE", "Page: 2 of 2", 4)])
+    printed = Printed.walk(tree)
+    assert [t.line for t in printed.of(("PAGE_LINE",))] == [1, 4]
+    assert [t.line for t in printed.of(("ROW", "PAGE_LINE"))] == [1, 2, 4]

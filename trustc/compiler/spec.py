@@ -68,6 +68,16 @@ def tokens(node: Any) -> list[Token]:
     return out
 
 
+def subtrees(node: Tree) -> Iterator[Tree]:
+    """Every subtree, top down in print order (as Lark's iter_subtrees_topdown), stepping over the lines
+    instead of stacking each one."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in reversed(node.children) if isinstance(child, Tree))
+
+
 @attrs.frozen
 class Rule:
     """What a grammar rule is: a table of some kind (`read`), or context for what is inside it."""
@@ -413,7 +423,7 @@ class SpecLayout(Layout):
         for tree in pieces:
             if not isinstance(tree, Tree):
                 continue
-            for node in tree.iter_subtrees_topdown():
+            for node in subtrees(tree):
                 if node.data == self.statement_spec.rule:
                     statements.append(node)
                 elif self.form and node.data in FORM_RULES:
@@ -431,7 +441,7 @@ class SpecLayout(Layout):
         spec = self.statement_spec
         reader = Reader(self.rules, self.titles)
         reader.walk(node)
-        heading = next((c for c in node.iter_subtrees_topdown() if c.data == spec.heading), None)
+        heading = next((c for c in subtrees(node) if c.data == spec.heading), None)
         tables = reader.tables
         if heading is None and not tables.facts.facts:
             return None, tables.facts.diagnostics

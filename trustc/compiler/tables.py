@@ -74,7 +74,7 @@ def printed(label: str) -> str:
 
 def first_label(cells: list[Cell], text: str) -> tuple[Optional[Cell], list[Cell]]:
     """The first cell is the label unless it is a figure ("A-1  1,000  2,000")."""
-    if cells and not cells[0].is_figure:
+    if cells and not is_figure(cells[0].text):
         return cells[0], cells[1:]
     return None, cells
 
@@ -104,7 +104,9 @@ class Row:
     def split(cls, token: Token, label: str = "first", cells=split_cells, skip: int = 0, value=is_value) -> "Row":
         """`label`: "first" or "leading" (`value` says where a leading label stops); `skip`: cells at the
         start of the line that belong to neither (a group name)."""
-        found_cells = cells(token.value)[skip:]
+        found_cells = cells(token.value)
+        if skip:
+            found_cells = found_cells[skip:]
         if label == "leading":
             found, values = leading_label(found_cells, token.value, value)
         else:
@@ -267,9 +269,10 @@ class Items:
     def meaning(self, label: str, section: Optional[str] = None) -> Optional[Meaning]:
         keyed = key(label)
         found = (self.sections[section].get(keyed) if section in self.sections else None) or self.labels.get(keyed)
-        if found is not None:
+        if found is not None or not self.patterns:
             return found
-        return next((m for p in self.patterns for m in [p.meaning(printed(label))] if m is not None), None)
+        as_printed = printed(label)
+        return next((m for p in self.patterns for m in [p.meaning(as_printed)] if m is not None), None)
 
     @property
     def value(self):
@@ -295,9 +298,10 @@ class RowMatrix:
 
     def meaning(self, label: str) -> Optional[Meaning]:
         found = self.rows.get(key(label))
-        if found is not None:
+        if found is not None or not self.patterns:
             return found
-        return next((m for p in self.patterns for m in [p.meaning(printed(label))] if m is not None), None)
+        as_printed = printed(label)
+        return next((m for p in self.patterns for m in [p.meaning(as_printed)] if m is not None), None)
 
     def cell(self, meaning: Meaning, column: Optional[Column]) -> tuple[Optional[str], dict]:
         if column is None:
@@ -464,20 +468,31 @@ class Tables:
     def group_table(self, spec: GroupTable, columns: Sequence[Column], rows: Sequence[Token],
                     unlabelled: Optional[str] = None, title: str = "") -> None:
         """`unlabelled`: the concept of a row printed without a label; `title`: such a row's fact label."""
+        groups = {c.name: group_dim(c) for c in columns}  # once per table, not per figure
         for row in (Row.split(t, spec.label) for t in real(rows)):
             concept = spec.rows.get(key(row.label.text)) if row.label is not None else unlabelled
             if concept is None:
                 self.unknown(row, f"label {row.label_text or title!r} has no known meaning here")
                 continue
             label = row.label.text if row.label is not None else title
-            self.place(row, ((cell, concept if group_dim(column) else None,
-                              label if group_dim(column) else (column.name if column else ""),
-                              {"group": group_dim(column)})
-                             for cell, column in assign(row.values, columns)))
+            placed = []
+            for cell, column in assign(row.values, columns):
+                group = groups[column.name] if column is not None else None
+                if group:
+                    placed.append((cell, concept, label, {"group": group}))
+                else:  # a column naming no group: its figure has no meaning here
+                    placed.append((cell, None, column.name if column else "", {"group": group}))
+            self.place(row, placed)
 
     def matrix(self, spec: Matrix, groups: Optional[Token], headers: Sequence[Token], rows: Sequence[Token]) -> None:
         spans = spanning_columns(groups.value) if groups is not None else []
         columns = stack_headers([t.value for t in headers])
+        heads: dict[Column, tuple[Optional[str], Optional[str]]] = {}  # column -> (concept, group): once per table
+        for column in columns:
+            owner = next((s for s in spans if s.start <= column.end and column.start < s.end), None)
+            group = group_dim(owner) if spans else None
+            concept = spec.columns.get(key(column.name))
+            heads[column] = (concept if concept is not None and (group is not None or not spans) else None, group)
         for row in (Row.split(t) for t in real(rows)):
             dims = spec.row_dims(row.label_text) if row.label is not None else None
             if dims is None:
@@ -485,11 +500,8 @@ class Tables:
                 continue
             placed = []
             for cell, column in assign(row.values, columns):
-                owner = next((s for s in spans if column and s.start <= column.end and column.start < s.end), None)
-                group = group_dim(owner) if spans else None
-                concept = spec.columns.get(key(column.name)) if column else None
-                ok = concept is not None and (group is not None or not spans)
-                placed.append((cell, concept if ok else None, column.name if column else "",
+                concept, group = heads[column] if column is not None else (None, None)
+                placed.append((cell, concept, column.name if column else "",
                                {"group": group, **dims} if group is not None else dims))
             self.place(row, placed)
 
