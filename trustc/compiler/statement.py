@@ -16,9 +16,9 @@ from typing import Mapping, Optional, Sequence
 import attrs
 from lark import Token
 
-from .ast import ClassBalance, Diagnostic, Fact, Span, Value
+from .ast import ClassBalance, Diagnostic, Fact, Span
 from .columns import Cell, Column, stack_headers
-from .concepts import Concept, concept, concepts
+from .concepts import concept, concepts
 from .diagnostics import warning
 from .numbers import NOT_AVAILABLE, PLAIN_NUMBER, NotAFigure, parse_boolean, parse_date, parse_number
 
@@ -96,24 +96,20 @@ class FactBuilder:
         if unit not in _NOT_NUMBERS and PLAIN_NUMBER.fullmatch(raw) is not None:
             value = Decimal(raw.replace(",", ""))  # the usual figure: figure_value's first case, without the calls
         else:
-            value = self.value(meaning, label, raw, span)
+            try:
+                value = figure_value(raw, unit)
+            except NotAFigure:
+                self.diagnostics.append(warning("bad-figure", f"{label.strip()!r}: {raw!r} is not a {unit} figure", span))
+                value = None
+            else:
+                if value.__class__ is str and meaning.form is not None and not meaning.fits(value):
+                    if value not in NOT_AVAILABLE:  # N/A under a CUSIP says there is none: no finding
+                        self.diagnostics.append(warning(
+                            "bad-figure", f"{label.strip()!r}: {raw!r} is not a {meaning.form_name}", span))
+                    value = None
         fact = Fact(name, label.strip(), value, unit, raw, span, dims, label_span)
         self.facts.append(fact)
         return fact
-
-    def value(self, meaning: Concept, label: str, raw: str, span: Span) -> Value:
-        """A figure's value as its concept's unit and form read it; None, with a bad-figure warning, if it is not."""
-        try:
-            value = figure_value(raw, meaning.unit)
-        except NotAFigure:
-            self.diagnostics.append(warning("bad-figure", f"{label.strip()!r}: {raw!r} is not a {meaning.unit} figure", span))
-            return None
-        if value.__class__ is str and meaning.form is not None and not meaning.fits(value):
-            if value not in NOT_AVAILABLE:  # N/A under a CUSIP says there is none: no finding
-                self.diagnostics.append(warning(
-                    "bad-figure", f"{label.strip()!r}: {raw!r} is not a {meaning.form_name}", span))
-            return None
-        return value
 
     def _unnamed(self, label: str, cell: Cell, line: int, dims: Mapping[str, str],
                  label_span: Optional[Span]) -> Fact:
