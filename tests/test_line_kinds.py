@@ -82,3 +82,43 @@ def test_a_document_compiles_the_same_with_its_lines_remembered():
     assert [o.kinds for o in remembered] == [o.kinds for o in fresh]
     assert len(layout.line_kinds) < sum(len(o.kinds) for o in fresh) / 2  # most lines are met again
     assert trustc.compile_file(str(path)).statements  # and the driver's compile, memo and all, still reads it
+
+
+def test_first_characters_with_the_regex_parser_of_python_3_10(monkeypatch):
+    """Python 3.10's sre_parse has no POSSESSIVE_REPEAT: the analysis gives the same sets without it."""
+    from types import SimpleNamespace
+
+    from trustc.compiler import lines
+
+    patterns = [pattern for cls in layouts().values() for _name, pattern in cls.parser().parser.lexer.kinds]
+    expected = [first_chars(p) for p in patterns]
+    sre = lines.regex_parser()
+    older = SimpleNamespace(**{k: getattr(sre, k) for k in dir(sre) if k != "POSSESSIVE_REPEAT"})
+    monkeypatch.setattr(lines, "regex_parser", lambda: older)
+    assert [first_chars(p) for p in patterns] == expected
+    assert any(e is not None for e in expected)
+
+
+def test_an_analysis_that_fails_only_costs_speed(monkeypatch):
+    """first_chars None: the kind is tried on every line (a regex this Python cannot analyse)."""
+    from trustc.compiler import lines
+
+    def broken():
+        raise ImportError("no regex parser")
+
+    monkeypatch.setattr(lines, "regex_parser", broken)
+    assert first_chars(re.compile(r"\s*Interest\s+Shortfall")) is None
+
+
+def test_the_memo_of_a_document_stops_growing(monkeypatch):
+    """A long document's memo keeps MEMO_LINES lines: memory follows its statements, the kinds are the same."""
+    from trustc.compiler import lines
+    from trustc.compiler.layout import get_layout
+
+    source = read_path(str(CORPUS / "filings" / "rfmsi-conduit_8k_2000-12-26.excerpt.txt"))
+    layout = get_layout("rfmsi")()
+    fresh = [layout.parse(v).kinds for v in layout.statement_views(source.view())]
+    monkeypatch.setattr(lines, "MEMO_LINES", 50)
+    layout.line_kinds = {}
+    assert [layout.parse(v).kinds for v in layout.statement_views(source.view())] == fresh
+    assert len(layout.line_kinds) == 50

@@ -26,7 +26,7 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .ast import Cover, Diagnostic, Signature, Span, Statement, UnparsedLine
 from .diagnostics import error, unparsed_line
-from .lines import build_parser, parse_lines
+from .lines import build_parser, parse_lines, regex_parser
 from .source import LineView
 from .tables import real  # noqa: F401  (layouts import it from here too: one definition, in tables)
 
@@ -233,10 +233,7 @@ def required_text(pattern: str, flags: int = 0) -> Optional[str]:
 
 
 def _parse_pattern(pattern: str, flags: int):
-    try:
-        import re._parser as sre_parse  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse  # type: ignore[no-redef]
+    sre_parse = regex_parser()
     return sre_parse, sre_parse.parse(pattern, flags)
 
 

@@ -27,6 +27,9 @@ GRAMMAR_DIR = Path(__file__).resolve().parent.parent / "grammar"
 BLANK = re.compile(r"[ \t\f\v]*")
 
 
+MEMO_LINES = 4096  # (state, line) -> kind entries kept per document (LineLexer.remembered)
+
+
 class LineLexer(Lexer):
     __future_interface__ = 2
 
@@ -115,10 +118,14 @@ class LineLexer(Lexer):
         return m.lastgroup if m else self.classify(text, accepts)
 
     def remembered(self, text: str, state: int, accepts, seen: dict) -> str:
-        """`classify_in`, once per (state, line) of `seen`: the memo of one document of one compile."""
+        """`classify_in`, once per (state, line) of `seen`: the memo of one document of one compile.
+        It stops growing at MEMO_LINES entries, so a long document's memory still follows its
+        statements (the lines that repeat, headers and labels, are met in the first statements)."""
         kind = seen.get((state, text))
         if kind is None:
-            kind = seen[state, text] = self.classify_in(text, state, accepts)
+            kind = self.classify_in(text, state, accepts)
+            if len(seen) < MEMO_LINES:
+                seen[state, text] = kind
         return kind
 
     def lex(self, lexer_state, parser_state) -> Iterator[Token]:
@@ -158,8 +165,25 @@ def first_chars(pattern: re.Pattern) -> Optional[frozenset[str]]:
     whitespace only). `\\s*Interest\\s+Shortfall` (case-insensitive) -> {I, i}; a figure -> digits and signs.
     A line whose first non-whitespace character is not among them cannot match: the pattern's leading
     items match whitespace only, and what follows cannot begin with whitespace (else None)."""
-    import re._parser as sre  # Python 3.11+ (lark needs 3.8+, trustc 3.11+)
+    try:
+        return _first_chars(pattern)
+    except Exception:  # an analysis this Python's regex parser does not support: every line tries the kind
+        return None
 
+
+def regex_parser():
+    """The standard library's regex parser: `re._parser` from Python 3.11, `sre_parse` before."""
+    try:
+        import re._parser as sre
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as sre  # type: ignore[no-redef]
+    return sre
+
+
+def _first_chars(pattern: re.Pattern) -> Optional[frozenset[str]]:
+    sre = regex_parser()
+    repeats = tuple(getattr(sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                    if hasattr(sre, name))  # POSSESSIVE_REPEAT is new in Python 3.11
     parsed = sre.parse(pattern.pattern, pattern.flags)
     state = parsed.state
 
@@ -168,7 +192,7 @@ def first_chars(pattern: re.Pattern) -> Optional[frozenset[str]]:
 
     def blank_only(item) -> bool:
         op, argument = item
-        if op not in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) or len(argument[2]) != 1:
+        if op not in repeats or len(argument[2]) != 1:
             return False
         inner_op, inner = argument[2][0]
         if inner_op is sre.LITERAL:
@@ -201,7 +225,7 @@ def first_chars(pattern: re.Pattern) -> Optional[frozenset[str]]:
                     return None
                 chars |= found
             return chars
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        if op in repeats:
             return of_sequence(argument[2], skip_blanks=False)
         return None
 
