@@ -73,6 +73,7 @@ class BalanceLine:
     caption: Cell
     date: Optional[Cell]
     amount: Optional[Cell]
+    extra: tuple[Cell, ...] = ()  # figures after the amount: no account has two balances on one date
 
     @classmethod
     def read(cls, token: Token) -> "BalanceLine":
@@ -87,9 +88,10 @@ class BalanceLine:
             _value, s, e = found
             date = Cell(text[start + s:start + e], start + s, start + e)
         # the first figure that is no part of the date, before it or after it ("$5.00 as of December 12, 2024")
-        amount = next((a for a in AMOUNT.finditer(text, start) if date is None or not date.overlaps(*a.span())), None)
+        amounts = [Cell(a.group(), a.start(), a.end()) for a in AMOUNT.finditer(text, start)
+                   if date is None or not date.overlaps(*a.span())]
         return cls(token, "current" if m.group("when").lower() == "current" else "prior", caption, date,
-                   Cell(amount.group(), amount.start(), amount.end()) if amount else None)
+                   amounts[0] if amounts else None, tuple(amounts[1:]))
 
 
 @attrs.define
@@ -176,11 +178,13 @@ class BalanceReader:
         if line.amount is not None:
             placed.append((line.amount, "account_balance", run.account, dims))
         tables.place(row, placed)
+        for cell in line.extra:  # said, not dropped: the span shows where
+            tables.facts.unplaced(cell, line.token.line, f"follows the balance of {run.account}, {line.caption.text}: "
+                                  "one balance is read per date, so it is no fact")
         for cell, what in ((line.amount, "no balance"), (line.date, "no date")):
-            if cell is None:
+            if cell is None:  # the message names no line: in an HTML source the span's line is the one to trust
                 self.diagnostics.append(warning(
-                    "missing-figure", f"line {line.token.line}: {run.account}, {line.caption.text}: {what} is printed",
-                    whole_row(line.token)))
+                    "missing-figure", f"{run.account}, {line.caption.text}: {what} is printed", whole_row(line.token)))
 
 
 def read_account_balances(tokens: Iterable[Token], format: str = "form-8k") -> tuple[list[Statement],
