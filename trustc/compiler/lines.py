@@ -24,7 +24,11 @@ from lark.lexer import Lexer
 from lark.utils import TextSlice
 
 GRAMMAR_DIR = Path(__file__).resolve().parent.parent / "grammar"
-BLANK = re.compile(r"[ \t\f\v]*")
+
+
+def alternation(kinds) -> re.Pattern:
+    """One regex of (name, pattern text) kinds in order: a fullmatch's `lastgroup` names the first that matches."""
+    return re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in kinds))
 
 
 MEMO_LINES = 4096  # (state, line) -> kind entries kept per document (LineLexer.remembered)
@@ -39,9 +43,7 @@ class LineLexer(Lexer):
         kinds = [t for t in lexer_conf.terminals if not t.name.startswith("__")]
         kinds.sort(key=lambda t: (-t.priority, order[t.name]))
         self.kinds = [(t.name, re.compile(t.pattern.to_regexp())) for t in kinds]
-        self.combined = re.compile(
-            "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in self.kinds)
-        )
+        self.combined = alternation((name, pattern.pattern) for name, pattern in self.kinds)
         self.fallback = self.kinds[-1][0] if self.kinds else None
 
         # parser state -> one alternation of the kinds that state accepts, in priority order
@@ -80,8 +82,7 @@ class LineLexer(Lexer):
                     steps.append({})
                 for char in chars:
                     steps[-1].setdefault(char, []).append((name, pattern))
-        return [step if isinstance(step, dict) else re.compile("|".join(f"(?P<{n}>{p})" for n, p in step))
-                for step in steps]
+        return [step if isinstance(step, dict) else alternation(step) for step in steps]
 
     def classify_in(self, text: str, state: int, accepts) -> str:
         """`classify` for a line the state can take (the usual case), trying only the kinds it can be.
@@ -112,7 +113,7 @@ class LineLexer(Lexer):
         pattern = self.by_state.get(state, False)
         if pattern is False:
             names = [(name, p.pattern) for name, p in self.kinds if name in accepts]
-            pattern = re.compile("|".join(f"(?P<{n}>{p})" for n, p in names)) if names else None
+            pattern = alternation(names) if names else None
             self.by_state[state] = pattern
         m = pattern.fullmatch(text) if pattern is not None else None
         return m.lastgroup if m else self.classify(text, accepts)
@@ -145,7 +146,7 @@ class LineLexer(Lexer):
         first = lexer_state.last_token.line + 1 if lexer_state.last_token is not None else view.first
         for number in range(first, view.last + 1):
             text = lines[number - 1]
-            if not text.strip(" \t\f\v"):  # blank: BLANK without a regex call
+            if not text.strip(" \t\f\v"):  # a blank line carries nothing: skipped without a regex call
                 continue
             if states is None:
                 kind = self.classify(text, None)
@@ -311,7 +312,7 @@ def parse_lines(lark: Lark, view, on_error) -> Any:
     token = None
     for number in range(view.first, view.last + 1):
         text = lines[number - 1]
-        if not text.strip(" \t\f\v"):  # blank: BLANK without a regex call
+        if not text.strip(" \t\f\v"):  # a blank line carries nothing: skipped without a regex call
             continue
         position = state_stack[-1]
         kind = lexer.remembered(text, position, states[position], seen)
