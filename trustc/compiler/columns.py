@@ -136,6 +136,8 @@ def stack_headers(lines: Sequence[str]) -> list[Column]:
 
 def _column(cells: list[tuple[int, int, int, str]], start: int, end: int) -> Column:
     """A column named by its cells from the top line down."""
+    if len(cells) == 1:  # the usual column: one title cell
+        return Column(cells[0][3], start, end)
     return Column(" ".join(text for _s, _e, _row, text in sorted(cells, key=lambda c: (c[2], c[0]))), start, end)
 
 
