@@ -129,6 +129,16 @@ class LineLexer(Lexer):
                 seen[state, text] = kind
         return kind
 
+    def line_token(self, number: int, text: str, state: Optional[int], accepts, seen: dict,
+                   record: Optional[dict]) -> Token:
+        """Line `number`'s token, of the kind the parser state can take (any kind when `state` is None),
+        its kind written to `record` (a RecordedView's, read by the accounting pass). One body for the
+        two loops that hand lines to the parser, `lex` (Lark's) and `parse_lines` (trustc's)."""
+        kind = self.classify(text, None) if state is None else self.remembered(text, state, accepts, seen)
+        if record is not None:
+            record[number] = kind
+        return Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
+
     def lex(self, lexer_state, parser_state) -> Iterator[Token]:
         view = lexer_state.text
         if isinstance(view, TextSlice):
@@ -149,13 +159,10 @@ class LineLexer(Lexer):
             if not text.strip(" \t\f\v"):  # a blank line carries nothing: skipped without a regex call
                 continue
             if states is None:
-                kind = self.classify(text, None)
+                token = self.line_token(number, text, None, None, seen, record)
             else:
                 position = parser_state.position
-                kind = self.remembered(text, position, states[position], seen)
-            token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
-            if record is not None:
-                record[number] = kind
+                token = self.line_token(number, text, position, states[position], seen, record)
             lexer_state.last_token = token
             yield token
 
@@ -315,10 +322,8 @@ def parse_lines(lark: Lark, view, on_error) -> Any:
         if not text.strip(" \t\f\v"):  # a blank line carries nothing: skipped without a regex call
             continue
         position = state_stack[-1]
-        kind = lexer.remembered(text, position, states[position], seen)
-        token = Token(kind, text, 0, number, 1, number, len(text) + 1, 0)
-        if record is not None:
-            record[number] = kind
+        token = lexer.line_token(number, text, position, states[position], seen, record)
+        kind = token.type
         thread.state.last_token = token
         while True:
             action = states[state_stack[-1]].get(kind)
