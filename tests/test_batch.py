@@ -193,3 +193,16 @@ def test_progress_bar_on_a_terminal_only(inputs, tmp_path):
     shown = stderr_of()
     assert "files/s" in shown and "1 failed" in shown
     assert "files/s" not in stderr_of("--quiet")
+
+
+def test_a_recompiled_input_is_not_counted_as_resumed_when_its_record_is_the_same(inputs, tmp_path, monkeypatch):
+    """Resumed means taken over from the last run, not "a record equal to the last one": with a clock that
+    does not move, a recompiled input's record (elapsed_ms 0.0) equals its previous one."""
+    monkeypatch.setattr(batch.time, "perf_counter", lambda: 0.0)
+    out = tmp_path / "out"
+    batch.run([str(inputs)], str(out), jobs=1)
+    os.unlink(out / "sub" / "reference.json")  # its input must be compiled again
+    again = batch.run([str(inputs)], str(out), jobs=1, resume=True)
+    assert (again.total, again.resumed) == (4, 2)  # reference.txt and empty.txt; not sub/reference.txt.gz
+    assert (out / "sub" / "reference.json").exists()
+    assert all(batch.RESUMED not in r for r in manifest(out))

@@ -221,6 +221,11 @@ def _record(job: Job, settings: Settings) -> dict:
             "elapsed_ms": 0.0, "error": None, "trustc": __version__, "options": settings.options}
 
 
+# Set on a record compile_one took over from the previous run (the input and the options unchanged, the
+# outputs there), and taken off before the record is written: the manifest line stays the previous one.
+RESUMED = "resumed from the previous run"
+
+
 def _still_good(previous: Optional[dict], sha: str, settings: Settings) -> bool:
     return (previous is not None and previous.get("sha256") == sha and previous.get("trustc") == __version__
             and previous.get("options") == settings.options and previous.get("status") in DONE
@@ -239,7 +244,7 @@ def compile_one(job: Job, settings: Settings, previous: Optional[dict] = None) -
         sha = hashlib.sha256(data).hexdigest()
         record.update(sha256=sha, bytes=len(data))
         if _still_good(previous, sha, settings):
-            return previous
+            return {**previous, RESUMED: True}
         holder = [data]
         del data  # decode_taking frees the bytes once decoded: under a memory limit only text and lines coexist
         source = decode_taking(holder, "<stdin>" if job.path == "-" else job.path, sha)
@@ -649,8 +654,9 @@ def _run_locked(planned, settings, jobs, resume, progress, scheduler, dask, on_t
         for records in every:
             _check_stopping()
             for record in records:
+                resumed = bool(record.pop(RESUMED, False))
                 lines[record["path"]] = journal.add(record)
-                summary.add(record, _same(record, previous))
+                summary.add(record, resumed)
                 if record["status"] != "ok" and on_trouble is not None:
                     on_trouble(record)
             bar.update(summary)
@@ -661,10 +667,6 @@ def _run_locked(planned, settings, jobs, resume, progress, scheduler, dask, on_t
     # The final manifest: one line per input, in input order, whichever run compiled it.
     atomic_write(manifest, b"".join(lines[job.path] for job in planned if job.path in lines))
     return summary
-
-
-def _same(record: dict, previous: dict) -> bool:
-    return previous.get(record["path"]) == record and record["status"] in DONE
 
 
 def _chain(*iterables):
