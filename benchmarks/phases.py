@@ -77,15 +77,6 @@ def least_phases(path: Path, repeat: int, spent: dict[str, float]) -> dict[str, 
     return least
 
 
-def least_ms(fn, repeat: int) -> float:
-    least = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        least = min(least, time.process_time() - start)
-    return least * 1000
-
-
 def value(raw: str):
     try:
         return parse_number(raw)[0]
@@ -108,7 +99,7 @@ def floor(path: Path, repeat: int, least: dict[str, float]) -> float:
                       for f in built], option=orjson.OPT_INDENT_2)
 
     built = build()
-    objects, json = least_ms(build, repeat), least_ms(write, repeat)
+    objects, json = bench.least_cpu_ms(build, repeat), bench.least_cpu_ms(write, repeat)
     total = least["read"] * 1000 + least["parse"] * 1000 + objects + json
     print(f"  floor: read {least['read'] * 1000:.3f} + parse {least['parse'] * 1000:.3f} + {len(facts)} facts "
           f"{objects:.3f} + their JSON {json:.3f} = {total:.3f} ms")
@@ -123,8 +114,10 @@ def main() -> None:
     args = parser.parse_args()
     for cls in layouts().values():
         cls.parser()  # built once per process, as in a real run
-    regex = least_ms(lambda: sum(1 for _ in bench.TOKENS.finditer(bench.REFERENCE.read_text(encoding="utf-8"))),
-                     max(args.repeat, 300)) / 1000
+    def regex_pass():
+        sum(1 for _ in bench.TOKENS.finditer(bench.REFERENCE.read_text(encoding="utf-8")))
+
+    regex = bench.least_cpu_ms(regex_pass, max(args.repeat, 300)) / 1000
     print(f"regex tokenizing pass over the reference: {regex * 1000:.3f} ms (least of {max(args.repeat, 300)})")
     spent: dict[str, float] = collections.defaultdict(float)
     instrument(spent)
